@@ -1,0 +1,26 @@
+"""renewal-score: transparent, reproducible scores for policy recommendations.
+
+Plugins import ``hookimpl`` from here; embedding programs call ``score()``.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+from renewal_score.hookspecs import hookimpl
+
+try:
+    __version__ = metadata.version("renewal-score")
+except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = ["__version__", "hookimpl", "score"]
+
+
+def __getattr__(name: str) -> object:
+    # The scoring API pulls in the engine; load it only when asked for, to keep start-up fast.
+    if name == "score":
+        from renewal_score.api import score
+
+        return score
+    raise AttributeError(name)

@@ -1,0 +1,59 @@
+"""Errors a user can act on: each names the file, line, record, field or plugin to fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows."""
+
+    file: str = ""
+    line: int | None = None
+    record: str = ""
+    field: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where]
+        if self.record:
+            parts.append(f"record {self.record}")
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class RenewalScoreError(Exception):
+    """Base class of every error the command line reports without a traceback (exit 1)."""
+
+
+class DataError(RenewalScoreError):
+    """Input data is invalid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=_problem_order))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class PluginError(RenewalScoreError):
+    """A plugin failed: it could not be imported, raised in a hook, or returned bad data."""
+
+    def __init__(self, plugin: str, hook: str, message: str) -> None:
+        self.plugin = plugin
+        self.hook = hook
+        where = f"plugin {plugin!r}" + (f", hook {hook}" if hook else "")
+        super().__init__(f"{where}: {message}")
+
+
+class UsageError(RenewalScoreError):
+    """The command was called wrongly (exit 2)."""
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, str, str, str]:
+    return (problem.file, problem.line or 0, problem.record, problem.field, problem.message)

@@ -1,0 +1,101 @@
+"""Every hook a renewal-score plugin can implement, in the order a scoring run calls them.
+
+A plugin is a module (or object) with functions of these names, each marked with
+``renewal_score.hookimpl``. A plugin implements only the hooks it needs, and a hook
+implementation may accept any subset of the parameters listed here.
+
+Collection hooks (``register_*``) are called once per run, for every plugin; their results
+are concatenated in plugin order. They may return models or plain mappings, which are
+validated like data files; an error names the plugin, the hook and the record.
+
+The built-in criteria modules and the default rubric scorer are plugins too: they use exactly
+these hooks, and the default scorer is ``trylast`` so that any plugin can take over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pluggy
+
+from renewal_score.models import (
+    Assessment,
+    Criterion,
+    Evidence,
+    Priority,
+    ScoringContext,
+    Subject,
+)
+
+PROJECT_NAME = "renewal_score"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""The marker for hook implementations; plugins import it as ``renewal_score.hookimpl``."""
+
+
+@hookspec
+def register_subjects() -> Sequence[Subject | Mapping[str, Any]]:
+    """Declare the subjects (for example relationships between two countries) evidence is about.
+
+    Called once per run, before evidence is collected. Return a list of ``Subject``; return
+    an empty list, or do not implement the hook, if the plugin brings no evidence. Two plugins
+    may declare the same subject only with the same title.
+
+    :return: the subjects this plugin's evidence refers to.
+    """
+
+
+@hookspec
+def register_priorities() -> Sequence[Priority | Mapping[str, Any]]:
+    """Add priorities (recommendations) to the agenda being scored.
+
+    Called once per run, before criteria are collected. A priority id may be declared by one
+    plugin only; a plugin that only adds criteria to another plugin's priority does not
+    declare it again.
+
+    :return: the priorities this plugin contributes.
+    """
+
+
+@hookspec
+def register_criteria() -> Sequence[Criterion | Mapping[str, Any]]:
+    """Add criteria, each with its ordered rubric, to priorities of the agenda.
+
+    Called once per run, after priorities are collected. Each criterion names an existing
+    priority (from any plugin). A criterion id may be defined by one plugin only.
+
+    :return: the criteria this plugin contributes.
+    """
+
+
+@hookspec
+def register_evidence() -> Sequence[Evidence | Mapping[str, Any]]:
+    """Supply evidence records for criteria.
+
+    Called once per run, after criteria are collected. Each record names a criterion and a
+    rubric level of it, a declared subject, and carries its source and Admiralty grade.
+    Evidence ids are unique across all plugins and evidence files.
+
+    :return: the evidence records this plugin supplies.
+    """
+
+
+@hookspec(firstresult=True)
+def score_criterion(
+    criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
+) -> Assessment | None:
+    """Score one criterion from its evidence, by the plugin's own logic.
+
+    Called once per criterion and run, after evidence is filtered to the subject and the
+    as-of date of the run and sorted by (effective date, id). The first implementation that
+    returns an ``Assessment`` wins; return ``None`` to leave the criterion to the next one.
+    The built-in rubric scorer runs last and scores every criterion no other plugin claims.
+    ``context`` carries the as-of date, the subject and the credibility weight of each grade.
+
+    :param criterion: the criterion to score.
+    :param evidence: the records counted for it (possibly none), oldest first.
+    :param context: the settings of this run.
+    :return: the assessment (score 0-100 or None when unrated), or None to decline.
+    """

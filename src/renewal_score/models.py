@@ -1,0 +1,328 @@
+"""The data model: what plugins and users supply, and what scoring produces.
+
+Every model is a frozen pydantic v2 model that rejects unknown fields, so a typo in a data file
+is an error rather than a silently ignored key, and every model exports a JSON Schema.
+
+Inputs:  Subject, Priority, Criterion (with its ordered RubricLevel list), Evidence (with Source).
+Outputs: Contribution, CriterionScore, PriorityScore, OverallScore, Method, Scorecard.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = "1.0"
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120),
+]
+"""Ids are short and safe to use in file names, URLs and HTML anchors."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+EVENT_DATE_PATTERN = r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$"
+EventDateText = Annotated[str, StringConstraints(pattern=EVENT_DATE_PATTERN)]
+"""An event date as precise as the source allows: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."""
+
+GradeText = Annotated[str, StringConstraints(pattern=r"^[A-F][1-6]$")]
+"""An Admiralty (NATO STANAG 2511) grade: source reliability A-F, information credibility 1-6."""
+
+EvidenceKind = Literal["declaratory", "concrete"]
+Effect = Literal["advance", "setback"]
+DatePrecision = Literal["year", "quarter", "month", "day"]
+Status = Literal["achieved", "on track", "signs of progress", "stalled", "cannot rate"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def event_date_span(text: str) -> tuple[dt.date, dt.date, DatePrecision]:
+    """First and last day of the period an event date names, and its precision.
+
+    Raises ValueError for a date that cannot exist (month 13, 30 February).
+    """
+    year = int(text[:4])
+    if len(text) == 4:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+    if text[5] == "Q":
+        first_month = 3 * (int(text[6]) - 1) + 1
+        last_month = first_month + 2
+        last_day = calendar.monthrange(year, last_month)[1]
+        return dt.date(year, first_month, 1), dt.date(year, last_month, last_day), "quarter"
+    month = int(text[5:7])
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} does not exist")
+    if len(text) == 7:
+        return (
+            dt.date(year, month, 1),
+            dt.date(year, month, calendar.monthrange(year, month)[1]),
+            "month",
+        )
+    day = dt.date(year, month, int(text[8:10]))
+    return day, day, "day"
+
+
+class Subject(Frozen):
+    """What evidence is about: usually a relationship such as a pair of countries."""
+
+    id: Identifier
+    title: Text
+
+
+class Priority(Frozen):
+    """One recommendation of the agenda, scored from its criteria."""
+
+    id: Identifier
+    title: Text
+    description: str = ""
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    target: float = Field(
+        default=75.0,
+        ge=0,
+        le=100,
+        allow_inf_nan=False,
+        description="The score at which the priority counts as achieved.",
+    )
+
+
+class RubricLevel(Frozen):
+    """One rung of a criterion's ordered rubric."""
+
+    id: Identifier
+    label: Text
+    description: Text
+    needs_concrete: bool = Field(
+        default=False,
+        description="Only concrete evidence (money spent, treaties in force) can show this level.",
+    )
+
+
+class Criterion(Frozen):
+    """One thing a priority is judged on, with an ordered rubric from lowest to highest level."""
+
+    id: Identifier
+    priority: Identifier
+    title: Text
+    description: str = ""
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    rubric: tuple[RubricLevel, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _rubric_ids_unique(self) -> Criterion:
+        ids = [level.id for level in self.rubric]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"rubric level ids must be unique; repeated: {', '.join(duplicates)}")
+        return self
+
+    def level_index(self, level_id: str) -> int:
+        """Position of a level in the rubric; ValueError if the rubric has no such level."""
+        for index, level in enumerate(self.rubric):
+            if level.id == level_id:
+                return index
+        raise ValueError(level_id)
+
+    def level_score(self, index: int) -> float:
+        """Normalised score of a rubric level: equally spaced from 0 (lowest) to 100 (highest)."""
+        return 100.0 * index / (len(self.rubric) - 1)
+
+
+class Source(Frozen):
+    """Where a piece of evidence was published."""
+
+    title: Text
+    publisher: str = ""
+    date: dt.date | None = None
+    url: str = ""
+
+
+class Evidence(Frozen):
+    """One dated, sourced, graded claim about a criterion for a subject."""
+
+    id: Identifier
+    subject: Identifier
+    criterion: Identifier
+    date: EventDateText = Field(
+        description="When the event happened (not when it was reported), as precise as known.",
+    )
+    statement: Text
+    level: Identifier = Field(description="The rubric level the event shows (or falls back to).")
+    effect: Effect = "advance"
+    kind: EvidenceKind
+    source: Source
+    grade: GradeText
+    note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates_as_text(cls, data: object) -> object:
+        # TOML and YAML-like inputs parse bare dates into date objects; the model stores text.
+        if isinstance(data, dict) and isinstance(data.get("date"), dt.date):
+            return {**data, "date": data["date"].isoformat()}
+        return data
+
+    @field_validator("date")
+    @classmethod
+    def _date_exists(cls, value: str) -> str:
+        event_date_span(value)
+        return value
+
+    @property
+    def date_precision(self) -> DatePrecision:
+        return event_date_span(self.date)[2]
+
+    @property
+    def effective_date(self) -> dt.date:
+        """The first day on which the event has certainly happened: the end of its stated period."""
+        return event_date_span(self.date)[1]
+
+
+DEFAULT_RELIABILITY_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.2}
+DEFAULT_CREDIBILITY_WEIGHTS = {"1": 1.0, "2": 0.8, "3": 0.6, "4": 0.4, "5": 0.2, "6": 0.2}
+"""Credibility weights of Admiralty grades. F and 6 mean "cannot be judged": such a claim earns
+no more trust than the lowest judged grade, rather than the middle of the scale."""
+
+
+class ScoringContext(Frozen):
+    """The settings of one scoring run that a criterion scorer needs."""
+
+    as_of: dt.date
+    subject: Identifier
+    reliability_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_RELIABILITY_WEIGHTS)
+    )
+    credibility_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_CREDIBILITY_WEIGHTS)
+    )
+
+    def grade_weight(self, grade: str) -> float:
+        """Weight of a record in [0, 1]: source reliability times information credibility."""
+        return self.reliability_weights[grade[0]] * self.credibility_weights[grade[1]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+class Contribution(Frozen):
+    """How one evidence record moved a criterion score (the deltas add up to the score)."""
+
+    evidence: Identifier
+    delta: float
+    weight: float = Field(description="Credibility weight of the record, from its grade.")
+
+
+class Assessment(Frozen):
+    """What scoring concludes about one criterion; returned by the ``score_criterion`` hook."""
+
+    score: float | None = Field(
+        ge=0,
+        le=100,
+        description="0-100, or null when no evidence rates it.",
+    )
+    level: Identifier | None = Field(description="Highest rubric level the score reaches.")
+    level_label: str | None
+    evidence: tuple[Identifier, ...] = Field(description="Ids of the records that decided it.")
+    contributions: tuple[Contribution, ...] = ()
+    evidence_count: int = Field(ge=0, description="Records counted for this criterion.")
+    confidence: float = Field(ge=0, le=1)
+    concrete_score: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="The score from concrete evidence alone.",
+    )
+    say_do_gap: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Percentage of the grade-weighted evidence that is declaratory.",
+    )
+
+
+class CriterionScore(Assessment):
+    id: Identifier
+    title: str
+    priority: Identifier
+    weight: float = Field(description="Normalised weight within its priority.")
+    scored_by: str = Field(description="The plugin whose score_criterion hook scored it.")
+
+
+class PriorityScore(Frozen):
+    id: Identifier
+    title: str
+    weight: float = Field(description="Normalised weight in the overall index.")
+    score: float | None
+    target: float
+    gap: float | None = Field(description="Points below target (0 when achieved).")
+    status: Status
+    confidence: float
+    evidence_count: int
+    say_do_gap: float | None
+    concrete_score: float | None
+    rank: int = Field(description="1 = where action is most needed (largest gap).")
+    criteria: tuple[CriterionScore, ...]
+
+
+class OverallScore(Frozen):
+    score: float | None
+    say_do_gap: float | None
+    concrete_score: float | None
+    confidence: float
+    evidence_count: int
+
+
+class ExcludedEvidence(Frozen):
+    """Records loaded but not counted, by reason, so nothing is dropped silently."""
+
+    after_as_of: int = 0
+    other_subject: int = 0
+
+
+class Method(Frozen):
+    aggregation: str
+    priority_weights: dict[str, float]
+    criterion_weights: dict[str, float]
+    reliability_weights: dict[str, float]
+    credibility_weights: dict[str, float]
+    status_bands: dict[str, float]
+    plugins: tuple[str, ...]
+    description: str
+
+
+class Scorecard(Frozen):
+    """The complete, self-describing result of one scoring run."""
+
+    schema_version: str = SCHEMA_VERSION
+    as_of: dt.date
+    subject: Subject
+    overall: OverallScore
+    method: Method
+    priorities: tuple[PriorityScore, ...]
+    ranking: tuple[Identifier, ...] = Field(
+        description="Priority ids, where action is most needed first.",
+    )
+    excluded: ExcludedEvidence
+
+
+def model_names() -> dict[str, type[BaseModel]]:
+    """Models whose JSON Schema the command line can print."""
+    return {
+        "evidence": Evidence,
+        "criterion": Criterion,
+        "priority": Priority,
+        "scorecard": Scorecard,
+    }

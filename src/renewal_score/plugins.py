@@ -1,0 +1,256 @@
+"""Finding, loading and calling plugins.
+
+Plugins come from three places, in this order, all through the same hooks:
+
+1. the built-ins (``BUILTIN_PLUGINS``): the default rubric scorer and the criteria modules;
+2. installed distributions with an entry point in the group ``renewal_score``, by name;
+3. ``.py`` files and packages in folders given with ``--plugins-dir``, by file name.
+
+Nothing is loaded at import time: ``load_plugins()`` is an explicit step, so a program that
+embeds renewal-score can build its own host. Each plugin is loaded on its own, so a broken
+one is reported by name instead of taking the others down.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal, TypeVar
+
+import pluggy
+from pydantic import BaseModel
+
+from renewal_score import hookspecs
+from renewal_score.datafiles import RawRecord, validate_records
+from renewal_score.errors import DataError, PluginError
+from renewal_score.models import Assessment, Criterion, Evidence, ScoringContext
+
+ENTRY_POINT_GROUP = "renewal_score"
+
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "renewal_score.scoring",
+    "renewal_score_criteria.security:plugin",
+    "renewal_score_criteria.minerals_energy:plugin",
+    "renewal_score_criteria.coercion_resilience:plugin",
+)
+"""Built-in plugins as ``module`` or ``module:attribute``; registered like any other plugin."""
+
+PluginSource = Literal["built-in", "entry point", "folder"]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What is known about one loaded plugin."""
+
+    name: str
+    source: PluginSource
+    location: str
+    version: str = ""
+
+
+@dataclass
+class PluginHost:
+    """A plugin manager with one typed method per hook.
+
+    Each collection hook is called plugin by plugin, so that an exception, a wrong return
+    type or an invalid record is reported with the plugin's name and the hook's.
+    """
+
+    manager: pluggy.PluginManager
+    plugins: list[PluginInfo] = field(default_factory=list)
+
+    def register(self, plugin: object, info: PluginInfo) -> None:
+        try:
+            self.manager.register(plugin, name=info.name)
+            self.manager.check_pending()
+        except pluggy.PluginValidationError as error:
+            self.manager.unregister(name=info.name)
+            raise PluginError(info.name, "", f"{error} (from {info.location})") from None
+        except ValueError as error:  # a second plugin of the same name
+            raise PluginError(info.name, "", f"{error} (from {info.location})") from None
+        self.plugins.append(info)
+
+    def hooks_of(self, name: str) -> list[str]:
+        """The hooks a loaded plugin implements, sorted."""
+        plugin = self.manager.get_plugin(name)
+        callers = self.manager.get_hookcallers(plugin) or []
+        return sorted(caller.name for caller in callers)
+
+    def collect(self, hook_name: str, model: type[ModelT]) -> list[tuple[str, ModelT]]:
+        """Call a collection hook on every plugin; return (plugin name, record) pairs."""
+        collected: list[tuple[str, ModelT]] = []
+        problems = []
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            result = _call(impl, hook_name, {})
+            if result is None:
+                continue
+            if isinstance(result, str | bytes | Mapping) or not isinstance(result, Sequence):
+                raise PluginError(
+                    impl.plugin_name,
+                    hook_name,
+                    f"returned {type(result).__name__}; expected a list of {model.__name__}",
+                )
+            raw = [RawRecord(item, None) for item in result]
+            valid, found = validate_records(
+                raw, model, f"plugin {impl.plugin_name!r} ({hook_name})"
+            )
+            collected.extend((impl.plugin_name, record) for record in valid)
+            problems.extend(found)
+        if problems:
+            raise DataError(problems)
+        return collected
+
+    def score_criterion(
+        self, criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
+    ) -> tuple[str, Assessment]:
+        """Ask plugins in turn to score a criterion; the first assessment wins."""
+        kwargs = {"criterion": criterion, "evidence": evidence, "context": context}
+        for impl in reversed(self.manager.hook.score_criterion.get_hookimpls()):
+            result = _call(impl, "score_criterion", kwargs)
+            if result is None:
+                continue
+            if not isinstance(result, Assessment):
+                raise PluginError(
+                    impl.plugin_name,
+                    "score_criterion",
+                    f"returned {type(result).__name__} for criterion {criterion.id!r}; "
+                    "expected an Assessment or None",
+                )
+            return impl.plugin_name, result
+        raise PluginError("", "score_criterion", f"no plugin scored criterion {criterion.id!r}")
+
+
+def _call(impl: pluggy.HookImpl, hook_name: str, kwargs: Mapping[str, Any]) -> Any:
+    try:
+        return impl.function(**{name: kwargs[name] for name in impl.argnames})
+    except (DataError, PluginError):
+        raise
+    except Exception as error:
+        raise PluginError(
+            impl.plugin_name, hook_name, f"raised {type(error).__name__}: {error}"
+        ) from error
+
+
+def new_host() -> PluginHost:
+    """A host with the hook specifications and no plugins."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    return PluginHost(manager)
+
+
+def load_plugins(
+    plugin_dirs: Sequence[Path] = (),
+    *,
+    only: Collection[str] | None = None,
+    builtins: bool = True,
+    entry_points: bool = True,
+    extra: Sequence[tuple[str, object]] = (),
+) -> PluginHost:
+    """Build a host with the built-ins, installed plugins, folder plugins and ``extra`` objects.
+
+    ``only``, when given, is the set of plugin names allowed to load (built-ins included),
+    so that a published report can name exactly the plugins that produced it.
+    """
+    host = new_host()
+    candidates: list[Iterator[tuple[PluginInfo, Callable[[], object]]]] = []
+    if builtins:
+        candidates.append(_builtins())
+    if entry_points:
+        candidates.append(_entry_points())
+    candidates.extend(_folder(Path(d)) for d in plugin_dirs)
+    candidates.append(
+        iter([(PluginInfo(name, "built-in", "python"), _constant(obj)) for name, obj in extra])
+    )
+    for source in candidates:
+        for info, load in source:
+            if only is None or info.name in only:
+                host.register(load(), info)
+    return host
+
+
+def _constant(value: object) -> Callable[[], object]:
+    return lambda: value
+
+
+def _import(spec: str) -> object:
+    module_name, _, attribute = spec.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attribute) if attribute else module
+
+
+def _builtins() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
+    version = _version_of("renewal-score")
+    for spec in BUILTIN_PLUGINS:
+        name = spec.partition(":")[0]
+        yield PluginInfo(name, "built-in", spec, version), partial(_import, spec)
+
+
+def _entry_points() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
+    for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        distribution = entry_point.dist
+        info = PluginInfo(
+            entry_point.name,
+            "entry point",
+            f"{distribution.name if distribution else '?'}: {entry_point.value}",
+            distribution.version if distribution else "",
+        )
+        yield info, partial(_load_entry_point, entry_point, info)
+
+
+def _load_entry_point(entry_point: metadata.EntryPoint, info: PluginInfo) -> object:
+    try:
+        return entry_point.load()
+    except Exception as error:
+        raise PluginError(
+            info.name, "", f"cannot be loaded from {info.location}: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _folder(folder: Path) -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
+    if not folder.is_dir():
+        raise PluginError(str(folder), "", "--plugins-dir is not a folder")
+    candidates = sorted(
+        p
+        for p in folder.iterdir()
+        if (p.suffix == ".py" and p.is_file()) or (p / "__init__.py").is_file()
+    )
+    for path in candidates:
+        name = path.stem if path.suffix == ".py" else path.name
+        file = path if path.suffix == ".py" else path / "__init__.py"
+        yield PluginInfo(name, "folder", str(path)), partial(_import_file, name, file)
+
+
+def _import_file(name: str, file: Path) -> ModuleType:
+    module_name = f"renewal_score_plugins_dir.{name}"
+    spec = importlib.util.spec_from_file_location(
+        module_name,
+        file,
+        submodule_search_locations=[str(file.parent)] if file.name == "__init__.py" else None,
+    )
+    if spec is None or spec.loader is None:
+        raise PluginError(name, "", f"cannot be imported from {file}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        del sys.modules[module_name]
+        raise PluginError(
+            name, "", f"cannot be imported from {file}: {type(error).__name__}: {error}"
+        ) from error
+    return module
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""

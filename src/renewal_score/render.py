@@ -1,0 +1,182 @@
+"""Rendering a scorecard as text, Markdown or JSON.
+
+Renderers only read the scorecard; they compute nothing that is not in it, so every
+printed figure can be found in the JSON. Numbers are printed with fixed decimals and all
+orderings come from the scorecard, so the same scorecard always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tabulate import tabulate
+
+from renewal_score.models import PriorityScore, Scorecard
+
+TEXT_WIDTH = 100
+
+
+def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    """A number with fixed decimals, or an en dash for a missing value."""
+    return "-" if value is None else f"{value:.{digits}f}{suffix}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text made inert in a GitHub Markdown table cell: one line, markup characters escaped."""
+    one_line = " ".join(text.split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;")
+
+
+def _headline(card: Scorecard) -> list[str]:
+    overall = card.overall
+    lines = [
+        f"Overall renewal index: {fmt(overall.score)} / 100"
+        f" (concrete evidence alone: {fmt(overall.concrete_score)})",
+        f"Say-do gap: {fmt(overall.say_do_gap, 0, '%')} of the grade-weighted evidence"
+        " is declaratory",
+        f"Confidence: {fmt(overall.confidence, 2)};"
+        f" evidence counted: {overall.evidence_count} records",
+    ]
+    excluded = card.excluded
+    if excluded.after_as_of or excluded.other_subject:
+        lines.append(
+            f"Not counted: {excluded.after_as_of} records dated after {card.as_of.isoformat()}, "
+            f"{excluded.other_subject} records about other subjects"
+        )
+    return lines
+
+
+def _priority_rows(card: Scorecard, cell: Callable[[str], str]) -> list[list[Any]]:
+    ordered = sorted(card.priorities, key=lambda p: p.rank)
+    return [
+        [
+            p.rank,
+            cell(p.title),
+            fmt(p.score),
+            fmt(p.target, 0),
+            fmt(p.gap),
+            p.status,
+            fmt(p.confidence, 2),
+            p.evidence_count,
+            fmt(p.say_do_gap, 0, "%"),
+        ]
+        for p in ordered
+    ]
+
+
+PRIORITY_HEADERS = [
+    "rank",
+    "priority",
+    "score",
+    "target",
+    "gap",
+    "status",
+    "conf.",
+    "records",
+    "say-do gap",
+]
+CRITERION_HEADERS = ["criterion", "weight", "score", "level", "concrete", "conf.", "decided by"]
+
+
+def _criterion_rows(priority: PriorityScore, cell: Callable[[str], str]) -> list[list[Any]]:
+    return [
+        [
+            cell(c.title),
+            fmt(c.weight, 2),
+            fmt(c.score),
+            cell(c.level_label or "-"),
+            fmt(c.concrete_score),
+            fmt(c.confidence, 2),
+            cell(", ".join(c.evidence) or "-"),
+        ]
+        for c in priority.criteria
+    ]
+
+
+def _method_lines(card: Scorecard) -> list[str]:
+    method = card.method
+    return [
+        f"Aggregation: {method.aggregation}.",
+        "Priority weights: "
+        + ", ".join(f"{k} {v:.4f}" for k, v in method.priority_weights.items())
+        + ".",
+        "Criterion weights within priorities: "
+        + ", ".join(f"{k} {v:.4f}" for k, v in method.criterion_weights.items())
+        + ".",
+        "Grade weights (reliability x credibility): "
+        + " ".join(f"{k}={v}" for k, v in method.reliability_weights.items())
+        + "; "
+        + " ".join(f"{k}={v}" for k, v in method.credibility_weights.items())
+        + ".",
+        f"Plugins: {', '.join(method.plugins)}.",
+        method.description,
+    ]
+
+
+def _title(card: Scorecard) -> str:
+    subject = card.subject
+    return f"Renewal scorecard: {subject.title} ({subject.id}), as of {card.as_of.isoformat()}"
+
+
+def render_text(card: Scorecard) -> str:
+    """A plain-text report for a terminal, tables fitting 100 columns."""
+    wrap = _wrapper(TEXT_WIDTH)
+    out = [_title(card), "", *_headline(card), "", "Priorities, where action is most needed first:"]
+    out.append(
+        tabulate(
+            _priority_rows(card, str),
+            PRIORITY_HEADERS,
+            tablefmt="simple",
+            maxcolwidths=[None, 28, None, None, None, 10, None, None, 7],
+        )
+    )
+    for priority in sorted(card.priorities, key=lambda p: p.rank):
+        out += ["", f"{priority.rank}. {priority.title} [{priority.id}]"]
+        out.append(
+            tabulate(
+                _criterion_rows(priority, str),
+                CRITERION_HEADERS,
+                tablefmt="simple",
+                maxcolwidths=[30, None, None, 14, None, None, 26],
+            )
+        )
+    out += ["", "Method:"]
+    out += [line for text in _method_lines(card) for line in wrap(text)]
+    return "\n".join(out) + "\n"
+
+
+def _wrapper(width: int) -> Callable[[str], Sequence[str]]:
+    return lambda text: textwrap.wrap(text, width=width, subsequent_indent="  ") or [""]
+
+
+def render_markdown(card: Scorecard) -> str:
+    """A GitHub-flavoured Markdown report; every text from data is escaped."""
+    cell = escape_markdown
+    out = [f"# {cell(_title(card))}", ""]
+    out += [f"- {cell(line)}" for line in _headline(card)]
+    out += ["", "## Priorities, where action is most needed first", ""]
+    out.append(tabulate(_priority_rows(card, cell), PRIORITY_HEADERS, tablefmt="github"))
+    for priority in sorted(card.priorities, key=lambda p: p.rank):
+        out += ["", f"### {priority.rank}. {cell(priority.title)}", ""]
+        out.append(tabulate(_criterion_rows(priority, cell), CRITERION_HEADERS, tablefmt="github"))
+    out += ["", "## Method", ""]
+    out += [f"- {cell(line)}" for line in _method_lines(card)]
+    return "\n".join(out) + "\n"
+
+
+def render_json(card: Scorecard) -> str:
+    """The scorecard as JSON; its schema is ``renewal-score schema scorecard``."""
+    return card.model_dump_json(indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Scorecard], str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+}

@@ -1,0 +1,97 @@
+"""The default criterion scorer: rubric levels from graded evidence, in date order.
+
+Registered as a built-in plugin with ``trylast`` so that any plugin's ``score_criterion``
+takes precedence. The formulas are stated in docs/methodology.md; in short, with the rubric's
+levels scored s_0 = 0 ... s_{L-1} = 100 and each record i carrying a credibility weight
+w_i = reliability(grade) x credibility(grade) in [0, 1]:
+
+    x_0 = 0
+    advance  to level s:  x_i = x_{i-1} + w_i * max(0, s - x_{i-1})
+    setback  to level s:  x_i = x_{i-1} - w_i * max(0, x_{i-1} - s)
+
+so x is the expected score if each claim holds with probability w_i, later evidence
+supersedes earlier, and an advance can never lower the score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from renewal_score.hookspecs import hookimpl
+from renewal_score.models import Assessment, Contribution, Criterion, Evidence, ScoringContext
+
+PRECISION = 4
+"""Decimal places kept in results, so that reports are short and byte-stable."""
+
+
+def fold_evidence(
+    criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
+) -> tuple[float, list[Contribution]]:
+    """The criterion's score after applying each record in turn, and each record's delta."""
+    score = 0.0
+    contributions = []
+    for record in evidence:
+        weight = context.grade_weight(record.grade)
+        target = criterion.level_score(criterion.level_index(record.level))
+        if record.effect == "advance":
+            new = score + weight * max(0.0, target - score)
+        else:
+            new = score - weight * max(0.0, score - target)
+        contributions.append(
+            Contribution(evidence=record.id, delta=round(new - score, PRECISION), weight=weight)
+        )
+        score = new
+    return score, contributions
+
+
+def claimed_level(criterion: Criterion, evidence: Sequence[Evidence]) -> int:
+    """The rubric level the records show, ignoring grades: advances raise it, setbacks cap it."""
+    level = 0
+    for record in evidence:
+        index = criterion.level_index(record.level)
+        level = max(level, index) if record.effect == "advance" else min(level, index)
+    return level
+
+
+def noisy_or(weights: Sequence[float]) -> float:
+    """Chance that at least one of independent claims holding with these probabilities holds."""
+    doubt = 1.0
+    for weight in weights:
+        doubt *= 1.0 - weight
+    return 1.0 - doubt
+
+
+def declaratory_share(evidence: Sequence[Evidence], context: ScoringContext) -> float | None:
+    """Percentage of the grade-weighted evidence that is declaratory (None without weight)."""
+    total = declared = 0.0
+    for record in evidence:
+        weight = context.grade_weight(record.grade)
+        total += weight
+        if record.kind == "declaratory":
+            declared += weight
+    return round(100.0 * declared / total, PRECISION) if total > 0 else None
+
+
+@hookimpl(trylast=True)
+def score_criterion(
+    criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
+) -> Assessment:
+    """Score any criterion from its rubric evidence (see the module docstring)."""
+    if not evidence:
+        return Assessment(
+            score=None, level=None, level_label=None, evidence=(), evidence_count=0, confidence=0.0
+        )
+    score, contributions = fold_evidence(criterion, evidence, context)
+    concrete, _ = fold_evidence(criterion, [r for r in evidence if r.kind == "concrete"], context)
+    level = criterion.rubric[claimed_level(criterion, evidence)]
+    return Assessment(
+        score=round(score, PRECISION),
+        level=level.id,
+        level_label=level.label,
+        evidence=tuple(c.evidence for c in contributions if c.delta != 0),
+        contributions=tuple(contributions),
+        evidence_count=len(evidence),
+        confidence=round(noisy_or([c.weight for c in contributions]), PRECISION),
+        concrete_score=round(concrete, PRECISION),
+        say_do_gap=declaratory_share(evidence, context),
+    )
