@@ -34,15 +34,17 @@ from renewal_score.models import Assessment, Criterion, Evidence, ScoringContext
 
 ENTRY_POINT_GROUP = "renewal_score"
 
+CORE_PLUGINS: tuple[str, ...] = ("renewal_score.scoring",)
+"""Default implementations of the method's hooks; always loaded, and always overridable."""
+
 BUILTIN_PLUGINS: tuple[str, ...] = (
-    "renewal_score.scoring",
     "renewal_score_criteria.security:plugin",
     "renewal_score_criteria.minerals_energy:plugin",
     "renewal_score_criteria.coercion_resilience:plugin",
 )
-"""Built-in plugins as ``module`` or ``module:attribute``; registered like any other plugin."""
+"""The built-in criteria modules, as ``module:attribute``; registered like any other plugin."""
 
-PluginSource = Literal["built-in", "entry point", "folder"]
+PluginSource = Literal["core", "built-in", "entry point", "folder", "object"]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -154,24 +156,28 @@ def load_plugins(
     entry_points: bool = True,
     extra: Sequence[tuple[str, object]] = (),
 ) -> PluginHost:
-    """Build a host with the built-ins, installed plugins, folder plugins and ``extra`` objects.
+    """Build a host with core, built-in, installed, folder and ``extra`` plugins, in that order.
 
-    ``only``, when given, is the set of plugin names allowed to load (built-ins included),
-    so that a published report can name exactly the plugins that produced it.
+    ``only``, when given, is the set of plugin names allowed to load (built-in criteria
+    modules included, core defaults excepted), so that a published report can name exactly
+    the plugins that produced it. ``extra`` registers (name, object) pairs, as a program
+    embedding renewal-score or a test would.
     """
     host = new_host()
-    candidates: list[Iterator[tuple[PluginInfo, Callable[[], object]]]] = []
+    candidates: list[Iterator[tuple[PluginInfo, Callable[[], object]]]] = [
+        _modules(CORE_PLUGINS, "core")
+    ]
     if builtins:
-        candidates.append(_builtins())
+        candidates.append(_modules(BUILTIN_PLUGINS, "built-in"))
     if entry_points:
         candidates.append(_entry_points())
     candidates.extend(_folder(Path(d)) for d in plugin_dirs)
     candidates.append(
-        iter([(PluginInfo(name, "built-in", "python"), _constant(obj)) for name, obj in extra])
+        iter([(PluginInfo(name, "object", "python"), _constant(obj)) for name, obj in extra])
     )
     for source in candidates:
         for info, load in source:
-            if only is None or info.name in only:
+            if only is None or info.name in only or info.source == "core":
                 host.register(load(), info)
     return host
 
@@ -186,11 +192,13 @@ def _import(spec: str) -> object:
     return getattr(module, attribute) if attribute else module
 
 
-def _builtins() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
+def _modules(
+    specs: Sequence[str], source: PluginSource
+) -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
     version = _version_of("renewal-score")
-    for spec in BUILTIN_PLUGINS:
+    for spec in specs:
         name = spec.partition(":")[0]
-        yield PluginInfo(name, "built-in", spec, version), partial(_import, spec)
+        yield PluginInfo(name, source, spec, version), partial(_import, spec)
 
 
 def _entry_points() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:

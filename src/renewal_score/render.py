@@ -24,7 +24,7 @@ def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
     return "-" if value is None else f"{value:.{digits}f}{suffix}"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
 
 def escape_markdown(text: str) -> str:
@@ -46,10 +46,14 @@ def _headline(card: Scorecard) -> list[str]:
     excluded = card.excluded
     if excluded.after_as_of or excluded.other_subject:
         lines.append(
-            f"Not counted: {excluded.after_as_of} records dated after {card.as_of.isoformat()}, "
-            f"{excluded.other_subject} records about other subjects"
+            f"Not counted: {_records(excluded.after_as_of)} dated after {card.as_of.isoformat()}, "
+            f"{_records(excluded.other_subject)} about other subjects"
         )
     return lines
+
+
+def _records(count: int) -> str:
+    return f"{count} record" + ("" if count == 1 else "s")
 
 
 def _priority_rows(card: Scorecard, cell: Callable[[str], str]) -> list[list[Any]]:
@@ -70,6 +74,8 @@ def _priority_rows(card: Scorecard, cell: Callable[[str], str]) -> list[list[Any
     ]
 
 
+PRIORITY_ALIGN = ("right", "left", "right", "right", "right", "left", "right", "right", "right")
+CRITERION_ALIGN = ("left", "right", "right", "left", "right", "right", "left")
 PRIORITY_HEADERS = [
     "rank",
     "priority",
@@ -97,6 +103,19 @@ def _criterion_rows(priority: PriorityScore, cell: Callable[[str], str]) -> list
         ]
         for c in priority.criteria
     ]
+
+
+def _table(
+    rows: list[list[Any]],
+    headers: Sequence[str],
+    align: Sequence[str],
+    style: str,
+    widths: Sequence[int | None] | None = None,
+) -> str:
+    """A table of pre-formatted cells (tabulate must not re-parse the numbers)."""
+    return tabulate(
+        rows, headers, tablefmt=style, colalign=align, disable_numparse=True, maxcolwidths=widths
+    )
 
 
 def _method_lines(card: Scorecard) -> list[str]:
@@ -129,21 +148,23 @@ def render_text(card: Scorecard) -> str:
     wrap = _wrapper(TEXT_WIDTH)
     out = [_title(card), "", *_headline(card), "", "Priorities, where action is most needed first:"]
     out.append(
-        tabulate(
+        _table(
             _priority_rows(card, str),
             PRIORITY_HEADERS,
-            tablefmt="simple",
-            maxcolwidths=[None, 28, None, None, None, 10, None, None, 7],
+            PRIORITY_ALIGN,
+            "simple",
+            [None, 28, None, None, None, 10, None, None, 7],
         )
     )
     for priority in sorted(card.priorities, key=lambda p: p.rank):
         out += ["", f"{priority.rank}. {priority.title} [{priority.id}]"]
         out.append(
-            tabulate(
+            _table(
                 _criterion_rows(priority, str),
                 CRITERION_HEADERS,
-                tablefmt="simple",
-                maxcolwidths=[30, None, None, 14, None, None, 26],
+                CRITERION_ALIGN,
+                "simple",
+                [30, None, None, 14, None, None, 26],
             )
         )
     out += ["", "Method:"]
@@ -161,10 +182,12 @@ def render_markdown(card: Scorecard) -> str:
     out = [f"# {cell(_title(card))}", ""]
     out += [f"- {cell(line)}" for line in _headline(card)]
     out += ["", "## Priorities, where action is most needed first", ""]
-    out.append(tabulate(_priority_rows(card, cell), PRIORITY_HEADERS, tablefmt="github"))
+    out.append(_table(_priority_rows(card, cell), PRIORITY_HEADERS, PRIORITY_ALIGN, "github"))
     for priority in sorted(card.priorities, key=lambda p: p.rank):
         out += ["", f"### {priority.rank}. {cell(priority.title)}", ""]
-        out.append(tabulate(_criterion_rows(priority, cell), CRITERION_HEADERS, tablefmt="github"))
+        out.append(
+            _table(_criterion_rows(priority, cell), CRITERION_HEADERS, CRITERION_ALIGN, "github")
+        )
     out += ["", "## Method", ""]
     out += [f"- {cell(line)}" for line in _method_lines(card)]
     return "\n".join(out) + "\n"
