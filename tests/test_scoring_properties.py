@@ -15,8 +15,12 @@ AS_OF = dt.date(2031, 1, 1)
 
 
 def score_world(world: World, evidence: list | None = None) -> Scorecard:
-    plugin = StaticPlugin(subjects=[SUBJECT], priorities=world.priorities, criteria=world.criteria,
-                          evidence=world.evidence if evidence is None else evidence)
+    plugin = StaticPlugin(
+        subjects=[SUBJECT],
+        priorities=world.priorities,
+        criteria=world.criteria,
+        evidence=world.evidence if evidence is None else evidence,
+    )
     return run(plugin, as_of=AS_OF)
 
 
@@ -24,7 +28,9 @@ def all_scores(card: Scorecard) -> list[float | None]:
     values = [card.overall.score, card.overall.concrete_score]
     for priority in card.priorities:
         values += [priority.score, priority.concrete_score]
-        values += [c.score for c in priority.criteria] + [c.concrete_score for c in priority.criteria]
+        values += [c.score for c in priority.criteria] + [
+            c.concrete_score for c in priority.criteria
+        ]
     return values
 
 
@@ -39,7 +45,9 @@ def test_scores_stay_within_0_and_100(world: World) -> None:
 
 
 @given(worlds(), st.data())
-def test_adding_concrete_supporting_evidence_never_lowers_a_criterion(world: World, data: st.DataObject) -> None:
+def test_adding_concrete_supporting_evidence_never_lowers_a_criterion(
+    world: World, data: st.DataObject
+) -> None:
     criterion = data.draw(st.sampled_from(world.criteria))
     extra = data.draw(evidence_for(criterion, "added", concrete=True, effect="advance"))
     before = score_world(world)
@@ -60,7 +68,9 @@ def test_result_does_not_depend_on_record_order(world: World, random) -> None:
 
 
 @given(worlds(), st.floats(0.01, 1000, allow_nan=False))
-def test_multiplying_all_weights_by_a_constant_changes_no_score(world: World, factor: float) -> None:
+def test_multiplying_all_weights_by_a_constant_changes_no_score(
+    world: World, factor: float
+) -> None:
     scaled = World(
         [p.model_copy(update={"weight": p.weight * factor}) for p in world.priorities],
         [c.model_copy(update={"weight": c.weight * factor}) for c in world.criteria],

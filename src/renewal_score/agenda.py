@@ -38,9 +38,13 @@ class Agenda:
 def collect_agenda(host: PluginHost, extra_evidence: Sequence[tuple[str, Evidence]] = ()) -> Agenda:
     """Call the collection hooks, add ``extra_evidence`` (origin, record) and check it all."""
     problems: list[Problem] = []
-    subjects = _subjects(host.collect("register_subjects", Subject), problems)
-    priorities, _ = _unique(host.collect("register_priorities", Priority), "priority", problems)
-    criteria, owners = _unique(host.collect("register_criteria", Criterion), "criterion", problems)
+    subjects = _subjects(host.collect("register_subjects", Subject, problems), problems)
+    priorities, _ = _unique(
+        host.collect("register_priorities", Priority, problems), "priority", problems
+    )
+    criteria, owners = _unique(
+        host.collect("register_criteria", Criterion, problems), "criterion", problems
+    )
     for criterion in criteria.values():
         if criterion.priority not in priorities:
             problems.append(
@@ -55,7 +59,7 @@ def collect_agenda(host: PluginHost, extra_evidence: Sequence[tuple[str, Evidenc
     evidence_pairs = [
         *(
             (f"plugin {name!r}", record)
-            for name, record in host.collect("register_evidence", Evidence)
+            for name, record in host.collect("register_evidence", Evidence, problems)
         ),
         *extra_evidence,
     ]

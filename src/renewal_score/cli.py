@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from renewal_score import __version__
-from renewal_score.errors import RenewalScoreError, UsageError
+from renewal_score.errors import DataError, RenewalScoreError, UsageError
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
 
@@ -162,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(text)
     except UsageError as error:
         return _fail(args, f"renewal-score: error: {error}", 2)
+    except DataError as error:
+        count = len(error.problems)
+        return _fail(args, f"{error}\nrenewal-score: {count} problem{'s' * (count != 1)} found", 1)
     except RenewalScoreError as error:
         return _fail(args, f"renewal-score: {error}", 1)
     except OSError as error:

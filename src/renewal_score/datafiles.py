@@ -27,6 +27,17 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 SUFFIXES = (".toml", ".json", ".jsonl")
 
 
+EXPECTED_FORMS = {
+    "grade": "an Admiralty grade: source reliability A-F then information credibility 1-6, e.g. B2",
+    "date": "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD",
+    **dict.fromkeys(
+        ("id", "subject", "criterion", "level", "priority"),
+        "letters, digits and . _ : -, starting with a letter or digit",
+    ),
+}
+"""What a field with a pattern expects, in words, for error messages."""
+
+
 @dataclass(frozen=True)
 class RawRecord:
     """One record as parsed from a file, before validation."""
@@ -182,6 +193,8 @@ def _explain(detail: Any, location: Sequence[str], model: type[BaseModel]) -> st
         return f"unknown field (allowed: {', '.join(allowed)}){hint}"
     if kind == "missing":
         return "is required but missing"
+    if kind == "string_pattern_mismatch" and location[-1] in EXPECTED_FORMS:
+        return f"{detail['input']!r} is not valid (expected {EXPECTED_FORMS[location[-1]]})"
     message = str(detail["msg"]).removeprefix("Value error, ")
     return f"{message} (got {detail['input']!r})" if kind != "value_error" else message
 

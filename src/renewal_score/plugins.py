@@ -13,6 +13,7 @@ one is reported by name instead of taking the others down.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import sys
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 
 from renewal_score import hookspecs
 from renewal_score.datafiles import RawRecord, validate_records
-from renewal_score.errors import DataError, PluginError
+from renewal_score.errors import DataError, PluginError, Problem
 from renewal_score.models import Assessment, Criterion, Evidence, ScoringContext
 
 ENTRY_POINT_GROUP = "renewal_score"
@@ -75,7 +76,9 @@ class PluginHost:
             self.manager.check_pending()
         except pluggy.PluginValidationError as error:
             self.manager.unregister(name=info.name)
-            raise PluginError(info.name, "", f"{error} (from {info.location})") from None
+            raise PluginError(
+                info.name, "", f"{_explain_invalid(plugin, error)} (from {info.location})"
+            ) from None
         except ValueError as error:  # a second plugin of the same name
             raise PluginError(info.name, "", f"{error} (from {info.location})") from None
         self.plugins.append(info)
@@ -86,10 +89,15 @@ class PluginHost:
         callers = self.manager.get_hookcallers(plugin) or []
         return sorted(caller.name for caller in callers)
 
-    def collect(self, hook_name: str, model: type[ModelT]) -> list[tuple[str, ModelT]]:
-        """Call a collection hook on every plugin; return (plugin name, record) pairs."""
+    def collect(
+        self, hook_name: str, model: type[ModelT], problems: list[Problem]
+    ) -> list[tuple[str, ModelT]]:
+        """Call a collection hook on every plugin; return (plugin name, record) pairs.
+
+        Invalid records are left out and their problems appended to ``problems``, so that
+        the caller can go on checking the rest and report everything at once.
+        """
         collected: list[tuple[str, ModelT]] = []
-        problems = []
         for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
             result = _call(impl, hook_name, {})
             if result is None:
@@ -106,8 +114,6 @@ class PluginHost:
             )
             collected.extend((impl.plugin_name, record) for record in valid)
             problems.extend(found)
-        if problems:
-            raise DataError(problems)
         return collected
 
     def score_criterion(
@@ -128,6 +134,25 @@ class PluginHost:
                 )
             return impl.plugin_name, result
         raise PluginError("", "score_criterion", f"no plugin scored criterion {criterion.id!r}")
+
+
+def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str:
+    """Name the misspelt hooks of a plugin, with the closest known hook for each."""
+    known = [
+        name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "renewal_score_spec")
+    ]
+    unknown = [
+        name
+        for name in dir(plugin)
+        if hasattr(getattr(plugin, name, None), "renewal_score_impl") and name not in known
+    ]
+    if not unknown:
+        return str(error)
+    hints = []
+    for name in sorted(unknown):
+        close = difflib.get_close_matches(name, known, n=1)
+        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return f"implements unknown hook {', '.join(hints)}; known hooks: {', '.join(sorted(known))}"
 
 
 def _call(impl: pluggy.HookImpl, hook_name: str, kwargs: Mapping[str, Any]) -> Any:
