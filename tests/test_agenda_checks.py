@@ -83,12 +83,17 @@ def test_a_setback_may_be_declaratory_and_a_concrete_record_may_show_any_level()
 
 
 def test_duplicate_evidence_ids_name_both_places() -> None:
-    other = StaticPlugin(evidence=[record()])
+    other = StaticPlugin(evidence=[record(statement="Another thing.")])
     found = problems_of(agenda_plugin(record()), other)
     assert any(
         "record e1: id: duplicate evidence id, also defined in plugin 'staticplugin-1'" in f
         for f in found
     ), found
+
+
+def test_the_same_record_supplied_twice_counts_once() -> None:
+    agenda = agenda_of(agenda_plugin(record()), StaticPlugin(evidence=[record()]))
+    assert [r.id for r in agenda.evidence] == ["e1"]
 
 
 def test_a_criterion_defined_twice_names_the_first_owner() -> None:

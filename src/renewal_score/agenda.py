@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from renewal_score.errors import DataError, Problem
+from renewal_score.errors import DataError, Location, Problem
 from renewal_score.models import Criterion, Evidence, Priority, Subject
 from renewal_score.plugins import PluginHost
 
@@ -28,15 +28,25 @@ class Agenda:
     priorities: dict[str, Priority]
     criteria: dict[str, Criterion]
     evidence: tuple[Evidence, ...]
-    origins: dict[str, str]
-    """Where each evidence record came from (plugin or file), by id."""
+    origins: dict[str, Location]
+    """Where each evidence record came from (plugin or file and line), by id."""
 
     def criteria_of(self, priority_id: str) -> list[Criterion]:
         return [c for c in self.criteria.values() if c.priority == priority_id]
 
 
-def collect_agenda(host: PluginHost, extra_evidence: Sequence[tuple[str, Evidence]] = ()) -> Agenda:
-    """Call the collection hooks, add ``extra_evidence`` (origin, record) and check it all."""
+def plugin_location(name: str, hook: str = "") -> Location:
+    return Location(f"plugin {name!r}" + (f" ({hook})" if hook else ""))
+
+
+def collect_agenda(
+    host: PluginHost, extra_evidence: Sequence[tuple[Location, Evidence]] = ()
+) -> Agenda:
+    """Call the collection hooks, add ``extra_evidence`` (location, record) and check it all.
+
+    The same record supplied twice (equal in every field) counts once; two different records
+    with one id are an error naming both places.
+    """
     problems: list[Problem] = []
     subjects = _subjects(host.collect("register_subjects", Subject, problems), problems)
     priorities, _ = _unique(
@@ -47,40 +57,31 @@ def collect_agenda(host: PluginHost, extra_evidence: Sequence[tuple[str, Evidenc
     )
     for criterion in criteria.values():
         if criterion.priority not in priorities:
+            where = plugin_location(owners[criterion.id])
             problems.append(
-                _unknown(
-                    f"plugin {owners[criterion.id]!r}",
-                    criterion.id,
-                    "priority",
-                    criterion.priority,
-                    priorities,
-                )
+                _unknown(where, criterion.id, "priority", criterion.priority, priorities)
             )
-    evidence_pairs = [
-        *(
-            (f"plugin {name!r}", record)
-            for name, record in host.collect("register_evidence", Evidence, problems)
-        ),
-        *extra_evidence,
-    ]
-    origins: dict[str, str] = {}
-    for origin, record in evidence_pairs:
+    plugin_evidence = host.collect("register_evidence", Evidence, problems)
+    located = [*((plugin_location(name), r) for name, r in plugin_evidence), *extra_evidence]
+    origins: dict[str, Location] = {}
+    evidence: dict[str, Evidence] = {}
+    for where, record in located:
+        first = evidence.setdefault(record.id, record)
         if record.id in origins:
-            problems.append(
-                Problem(
-                    file=origin,
-                    record=record.id,
-                    field="id",
-                    message=f"duplicate evidence id, also defined in {origins[record.id]}",
+            if first != record:
+                problems.append(
+                    where.problem(
+                        record.id,
+                        "id",
+                        f"duplicate evidence id, also defined in {origins[record.id]}",
+                    )
                 )
-            )
             continue
-        origins[record.id] = origin
-        problems.extend(_check_evidence(origin, record, subjects, criteria))
+        origins[record.id] = where
+        problems.extend(_check_evidence(where, record, subjects, criteria))
     if problems:
         raise DataError(problems)
-    unique_evidence = {r.id: r for _, r in evidence_pairs}
-    return Agenda(subjects, priorities, criteria, tuple(unique_evidence.values()), origins)
+    return Agenda(subjects, priorities, criteria, tuple(evidence.values()), origins)
 
 
 def _subjects(pairs: Iterable[tuple[str, Subject]], problems: list[Problem]) -> dict[str, Subject]:
@@ -88,14 +89,8 @@ def _subjects(pairs: Iterable[tuple[str, Subject]], problems: list[Problem]) -> 
     for name, subject in pairs:
         known = subjects.setdefault(subject.id, subject)
         if known.title != subject.title:
-            problems.append(
-                Problem(
-                    file=f"plugin {name!r}",
-                    record=subject.id,
-                    field="title",
-                    message=f"subject declared again with another title ({known.title!r})",
-                )
-            )
+            message = f"subject declared again with another title ({known.title!r})"
+            problems.append(plugin_location(name).problem(subject.id, "title", message))
     return subjects
 
 
@@ -107,14 +102,8 @@ def _unique(
     owner: dict[str, str] = {}
     for name, item in pairs:
         if item.id in found:
-            problems.append(
-                Problem(
-                    file=f"plugin {name!r}",
-                    record=item.id,
-                    field="id",
-                    message=f"{kind} id already defined by plugin {owner[item.id]!r}",
-                )
-            )
+            message = f"{kind} id already defined by plugin {owner[item.id]!r}"
+            problems.append(plugin_location(name).problem(item.id, "id", message))
             continue
         found[item.id] = item
         owner[item.id] = name
@@ -122,40 +111,32 @@ def _unique(
 
 
 def _check_evidence(
-    origin: str, record: Evidence, subjects: dict[str, Subject], criteria: dict[str, Criterion]
+    where: Location, record: Evidence, subjects: dict[str, Subject], criteria: dict[str, Criterion]
 ) -> list[Problem]:
     problems = []
     if record.subject not in subjects:
-        problems.append(_unknown(origin, record.id, "subject", record.subject, subjects))
+        problems.append(_unknown(where, record.id, "subject", record.subject, subjects))
     criterion = criteria.get(record.criterion)
     if criterion is None:
-        problems.append(_unknown(origin, record.id, "criterion", record.criterion, criteria))
+        problems.append(_unknown(where, record.id, "criterion", record.criterion, criteria))
         return problems
     levels = [level.id for level in criterion.rubric]
     if record.level not in levels:
-        problems.append(
-            _unknown(
-                origin, record.id, "level", record.level, levels, f"criterion {criterion.id!r}"
-            )
-        )
+        scope = f"criterion {criterion.id!r}"
+        problems.append(_unknown(where, record.id, "level", record.level, levels, scope))
         return problems
     level = criterion.rubric[criterion.level_index(record.level)]
     if record.kind == "declaratory" and record.effect == "advance" and level.needs_concrete:
-        problems.append(
-            Problem(
-                file=origin,
-                record=record.id,
-                field="level",
-                message=f"declaratory evidence cannot show level {level.id!r}, which needs "
-                'concrete evidence (set kind = "concrete" if something was built, spent, '
-                "ratified or deployed)",
-            )
+        message = (
+            f"declaratory evidence cannot show level {level.id!r}, which needs concrete "
+            'evidence (set kind = "concrete" if something was built, spent, ratified or deployed)'
         )
+        problems.append(where.problem(record.id, "level", message))
     return problems
 
 
 def _unknown(
-    origin: str,
+    where: Location,
     record: str,
     field: str,
     value: str,
@@ -165,9 +146,4 @@ def _unknown(
     choices = sorted(known)
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
-    return Problem(
-        file=origin,
-        record=record,
-        field=field,
-        message=f"{value!r} is not defined by {scope}{hint}",
-    )
+    return where.problem(record, field, f"{value!r} is not defined by {scope}{hint}")

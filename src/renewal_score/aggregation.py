@@ -2,14 +2,28 @@
 
 Weights are normalised to sum to one within each group (a priority's criteria; the agenda's
 priorities). Items that cannot be rated (no evidence) are left out and the weights of the
-rest renormalised, the "available-case" treatment of missing data in the OECD/JRC Handbook.
+rest renormalised (available-case analysis; imputing a value instead would claim evidence
+that does not exist).
+
+Aggregators take values in [0, 100] and weights that sum to one, and return a value in
+[0, 100]. The built-in ones are registered through the ``register_aggregations`` hook,
+like a plugin's:
+
+    arithmetic  sum_i w_i x_i                     compensatory (the default)
+    geometric   prod_i x_i ** w_i                 partly compensatory; any 0 gives 0
+    minimum     min_i x_i (over w_i > 0)          weakest link, not compensatory
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 
 from renewal_score.errors import DataError, Problem
+from renewal_score.hookspecs import hookimpl
+
+Aggregator = Callable[[Sequence[float], Sequence[float]], float]
+"""An aggregation method: (values, weights summing to 1) -> aggregate."""
 
 
 def normalise(weights: Mapping[str, float], group: str) -> dict[str, float]:
@@ -20,13 +34,21 @@ def normalise(weights: Mapping[str, float], group: str) -> dict[str, float]:
     return {key: value / total for key, value in weights.items()}
 
 
-def weighted_mean(values: Sequence[float | None], weights: Sequence[float]) -> float | None:
-    """Weighted arithmetic mean of the rated values (None is left out), or None if none is.
+def arithmetic_mean(values: Sequence[float], weights: Sequence[float]) -> float:
+    return math.fsum(v * w for v, w in zip(values, weights, strict=True))
 
-    sum_i w_i x_i / sum_i w_i over the i with a value.
-    """
-    pairs = [(v, w) for v, w in zip(values, weights, strict=True) if v is not None and w > 0]
-    total = sum(w for _, w in pairs)
-    if total <= 0:
-        return None
-    return sum(v * w for v, w in pairs) / total
+
+def geometric_mean(values: Sequence[float], weights: Sequence[float]) -> float:
+    if any(v <= 0 for v, w in zip(values, weights, strict=True) if w > 0):
+        return 0.0
+    return math.exp(math.fsum(w * math.log(v) for v, w in zip(values, weights, strict=True)))
+
+
+def minimum(values: Sequence[float], weights: Sequence[float]) -> float:
+    return min(v for v, w in zip(values, weights, strict=True) if w > 0)
+
+
+@hookimpl
+def register_aggregations() -> dict[str, Aggregator]:
+    """The built-in aggregation methods."""
+    return {"arithmetic": arithmetic_mean, "geometric": geometric_mean, "minimum": minimum}

@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         default=None,
         metavar="DATE",
-        help="count evidence dated on or before DATE (default: today)",
+        help="count evidence whose stated date (its whole day, month, quarter or year) "
+        "has passed by DATE (default: today)",
     )
     report.add_argument(
         "--subject", metavar="ID", help="the subject to score (default: the one with most evidence)"

@@ -1,4 +1,4 @@
-"""Reading data files (TOML, JSON, JSON Lines) into validated models.
+"""Reading and writing data files: TOML, JSON, JSON Lines and CSV.
 
 Data files are parsed as data only: nothing in them is executed, imported or unpickled.
 Every problem is reported with its file, line, record id and field, and all problems of
@@ -7,25 +7,24 @@ a file are collected before anything is raised, so a user can fix them in one pa
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from renewal_score.errors import DataError, Problem
+from renewal_score.errors import DataError, Location, Problem, UsageError
 from renewal_score.hookspecs import hookimpl
-from renewal_score.models import Criterion, Evidence, Priority, Subject
+from renewal_score.models import Criterion, Evidence, Priority, Source, Subject
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-SUFFIXES = (".toml", ".json", ".jsonl")
-
 
 EXPECTED_FORMS = {
     "grade": "an Admiralty grade: source reliability A-F then information credibility 1-6, e.g. B2",
@@ -46,44 +45,23 @@ class RawRecord:
     line: int | None
 
 
+def _fail(path: Path, message: str, line: int | None = None, field: str = "") -> DataError:
+    return DataError([Problem(file=str(path), line=line, field=field, message=message)])
+
+
 def read_text(path: Path) -> str:
     """The file's text; a UTF-8 BOM and CRLF line endings are accepted."""
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError(
-            [Problem(file=str(path), message=f"cannot be read ({error.strerror})")]
-        ) from None
+        raise _fail(path, f"cannot be read ({error.strerror})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise DataError(
-            [Problem(file=str(path), line=line, message=f"is not UTF-8 (byte {error.start})")]
+        raise _fail(
+            path, f"is not UTF-8 (byte {error.start} is {raw[error.start]:#04x})", line
         ) from None
-
-
-def read_tables(path: Path, key: str) -> list[RawRecord]:
-    """The records stored under ``key`` in a data file, with their line numbers.
-
-    TOML: an array of tables ``[[key]]``. JSON: an array of records, or an object with a
-    ``key`` array. JSON Lines: one record per line (blank lines are ignored).
-    """
-    text = read_text(path)
-    suffix = path.suffix.lower()
-    if suffix == ".toml":
-        return _read_toml(path, text, key)
-    if suffix == ".json":
-        return _read_json(path, text, key)
-    if suffix == ".jsonl":
-        return _read_jsonl(path, text)
-    raise DataError(
-        [
-            Problem(
-                file=str(path), message=f"unknown file type (expected one of {', '.join(SUFFIXES)})"
-            )
-        ]
-    )
 
 
 def _read_toml(path: Path, text: str, key: str) -> list[RawRecord]:
@@ -91,42 +69,68 @@ def _read_toml(path: Path, text: str, key: str) -> list[RawRecord]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        line = int(match.group(1)) if match else None
-        raise DataError(
-            [Problem(file=str(path), line=line, message=f"invalid TOML: {error}")]
+        raise _fail(
+            path, f"invalid TOML: {error}", int(match.group(1)) if match else None
         ) from None
-    tables = document.get(key, [])
-    if not isinstance(tables, list):
-        raise DataError([Problem(file=str(path), field=key, message="must be an array of tables")])
-    header = re.compile(r"^\s*\[\[\s*" + re.escape(key) + r"\s*\]\]", re.MULTILINE)
-    lines = [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
-    if len(lines) != len(tables):  # inline arrays carry no header line per record
-        lines = []
-    return [RawRecord(t, lines[i] if lines else None) for i, t in enumerate(tables)]
+    tables = _records_under(path, document, key)
+    header = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(key) + r"[ \t]*\]\]", re.MULTILINE)
+    lines: list[int | None] = [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
+    if len(lines) != len(tables):  # an inline array carries no header line per record
+        lines = [None] * len(tables)
+    return [RawRecord(table, line) for table, line in zip(tables, lines, strict=True)]
+
+
+def _records_under(path: Path, document: Any, key: str) -> list[Any]:
+    """The ``key`` array of a TOML or JSON document; other top-level keys are mistakes."""
+    if not isinstance(document, dict):
+        raise _fail(path, f"must be an array of records or an object with a {key!r} array")
+    for name in document:
+        if name not in KNOWN_TABLES:
+            close = difflib.get_close_matches(name, KNOWN_TABLES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise _fail(
+                path, f"unknown table (expected {', '.join(KNOWN_TABLES)}){hint}", field=name
+            )
+    records = document.get(key, [])
+    if not isinstance(records, list):
+        raise _fail(path, "must be an array of records", field=key)
+    return records
+
+
+KNOWN_TABLES = ("subjects", "priorities", "criteria", "evidence")
 
 
 def _read_json(path: Path, text: str, key: str) -> list[RawRecord]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError(
-            [Problem(file=str(path), line=error.lineno, message=f"invalid JSON: {error.msg}")]
+        raise _fail(
+            path, f"invalid JSON: {error.msg} (column {error.colno})", error.lineno
         ) from None
-    if isinstance(document, dict):
-        document = document.get(key, [])
-    if not isinstance(document, list):
-        raise DataError(
-            [
-                Problem(
-                    file=str(path),
-                    message=f"must be an array of records or an object with a {key!r} array",
-                )
-            ]
-        )
-    return [RawRecord(item, None) for item in document]
+    if isinstance(document, list):
+        records, array_start = document, text.find("[")
+    else:
+        records = _records_under(path, document, key)
+        found = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', text)
+        array_start = found.end() - 1 if found else -1
+    lines = _element_lines(text, array_start, len(records))
+    return [RawRecord(record, line) for record, line in zip(records, lines, strict=True)]
 
 
-def _read_jsonl(path: Path, text: str) -> list[RawRecord]:
+def _element_lines(text: str, array_start: int, count: int) -> list[int | None]:
+    """Line on which each element of the JSON array starting at ``array_start`` begins."""
+    decoder = json.JSONDecoder()
+    lines: list[int | None] = []
+    position = array_start + 1
+    for _ in range(count):
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        lines.append(text.count("\n", 0, position) + 1)
+        _, position = decoder.raw_decode(text, position)
+    return lines
+
+
+def _read_jsonl(path: Path, text: str, key: str) -> list[RawRecord]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -141,6 +145,141 @@ def _read_jsonl(path: Path, text: str) -> list[RawRecord]:
     if problems:
         raise DataError(problems)
     return records
+
+
+def _read_csv(path: Path, text: str, key: str) -> list[RawRecord]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    records = []
+    try:
+        line = reader.line_num + 1
+        for row in reader:
+            if None in row:
+                raise _fail(path, "has more cells than the header has columns", line)
+            records.append(RawRecord(_unflatten(row), line))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise _fail(path, f"invalid CSV: {error}", reader.line_num) from None
+    return records
+
+
+def _unflatten(row: Mapping[str, str | None]) -> dict[str, Any]:
+    """A CSV row as a nested record: ``source.title`` goes to ``{"source": {"title": ...}}``.
+
+    An empty cell is an absent field, so that defaults apply and required fields are missed.
+    """
+    record: dict[str, Any] = {}
+    for column, value in row.items():
+        if not value:
+            continue
+        head, _, rest = column.partition(".")
+        if rest:
+            record.setdefault(head, {})[rest] = value
+        else:
+            record[head] = value
+    return record
+
+
+READERS: dict[str, Callable[[Path, str, str], list[RawRecord]]] = {
+    ".toml": _read_toml,
+    ".json": _read_json,
+    ".jsonl": _read_jsonl,
+    ".csv": _read_csv,
+}
+"""Data file readers by file-name extension."""
+
+
+def read_tables(path: Path, key: str) -> list[RawRecord]:
+    """The records stored under ``key`` in a data file, with their line numbers.
+
+    TOML: an array of tables ``[[key]]``. JSON: an array of records, or an object with a
+    ``key`` array. JSON Lines: one record per line (blank lines are ignored). CSV: a header
+    row, then one record per row, nested fields as dotted columns (``source.title``).
+    """
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UsageError(f"{path}: unknown file type (expected one of {', '.join(READERS)})")
+    return reader(path, read_text(path), key)
+
+
+def data_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The data files named, folders expanded to the data files below them, in a stable order,
+    and the other (non-hidden) files found in those folders, so that they can be reported.
+
+    A path that does not exist, or a named file of an unknown type, is a usage error.
+    """
+    found: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                if file.suffix.lower() in READERS:
+                    found.append(file)
+                elif not file.name.startswith("."):
+                    skipped.append(file)
+        elif not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        elif path.suffix.lower() not in READERS:
+            raise UsageError(f"{path}: unknown file type (expected one of {', '.join(READERS)})")
+        else:
+            found.append(path)
+    return found, skipped
+
+
+def load_evidence_files(paths: Iterable[Path]) -> list[tuple[Location, Evidence]]:
+    """Every evidence record in the files, with its location; DataError lists every problem."""
+    located: list[tuple[Location, Evidence]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            raw = read_tables(path, "evidence")
+        except DataError as error:
+            problems.extend(error.problems)
+            continue
+        for record in raw:
+            valid, found = validate_records([record], Evidence, str(path))
+            problems.extend(found)
+            located.extend((Location(str(path), record.line), r) for r in valid)
+    if problems:
+        raise DataError(problems)
+    return located
+
+
+EVIDENCE_COLUMNS: tuple[str, ...] = tuple(
+    f"source.{sub}" if name == "source" else name
+    for name in Evidence.model_fields
+    for sub in (Source.model_fields if name == "source" else [""])
+)
+"""CSV columns of an evidence record, in model order; nested fields are dotted."""
+
+
+def write_evidence(records: Sequence[Evidence], file_format: str) -> str:
+    """Records as a data file that ``read_tables`` reads back to the same records."""
+    if file_format == "jsonl":
+        return "".join(record.model_dump_json() + "\n" for record in records)
+    if file_format == "json":
+        return (
+            json.dumps([r.model_dump(mode="json") for r in records], indent=2, ensure_ascii=False)
+            + "\n"
+        )
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(EVIDENCE_COLUMNS)
+        for record in records:
+            flat = _flatten(record.model_dump(mode="json"))
+            writer.writerow("" if flat.get(c) is None else flat[c] for c in EVIDENCE_COLUMNS)
+        return buffer.getvalue()
+    raise ValueError(file_format)
+
+
+def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def validate_records(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from renewal_score.agenda import Agenda
-from renewal_score.aggregation import normalise, weighted_mean
+from renewal_score.aggregation import Aggregator, normalise
 from renewal_score.errors import UsageError
 from renewal_score.models import (
     CriterionScore,
@@ -32,21 +32,30 @@ STATUS_BANDS = {"on track": 50.0, "signs of progress": 25.0}
 """Lowest score for each status below "achieved" (score >= the priority's target)."""
 
 METHOD_DESCRIPTION = (
-    "Criterion score: expected rubric score from graded evidence in date order "
-    "(x <- x + w*max(0, s-x) for an advance, x <- x - w*max(0, x-s) for a setback, "
-    "w = reliability x credibility of the grade). Priority and overall scores: weighted "
-    "arithmetic mean of the rated items, weights normalised to sum to 1. "
-    "Say-do gap: percentage of grade-weighted evidence that is declaratory. "
+    "Criterion score: rubric score from graded evidence in date order, each record moving it a "
+    "fraction w of the way to the level it shows (x <- x + w*max(0, s-x) for an advance, "
+    "x <- x - w*max(0, x-s) for a setback; w = reliability x credibility of the grade). "
+    "Priority and overall scores: aggregation of the rated items with weights normalised to sum "
+    "to 1. Say-do gap: percentage of grade-weighted evidence that is declaratory. "
     "See docs/methodology.md."
 )
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    """What a scoring run is asked for."""
+    """What a scoring run is asked for.
+
+    ``weights`` overrides the weight of priorities and criteria by id. ``aggregation`` names
+    the aggregator for criteria into priorities and for priorities into the overall index.
+    ``min_grade_weight`` leaves out evidence whose grade weight is below it.
+    """
 
     as_of: dt.date
     subject: str | None = None
+    weights: Mapping[str, float] = field(default_factory=dict)
+    criteria_aggregation: str = "arithmetic"
+    priorities_aggregation: str = "arithmetic"
+    min_grade_weight: float = 0.0
 
 
 def default_subject(agenda: Agenda) -> str:
@@ -59,6 +68,14 @@ def default_subject(agenda: Agenda) -> str:
     return min(counts, key=lambda subject: (-counts[subject], subject))
 
 
+def evidence_order(record: Evidence) -> tuple[dt.date, bool, str]:
+    """Records are applied by effective date; on one date, advances before setbacks, then by id.
+
+    A source that reports a state and its reversal together thus ends at the reversal.
+    """
+    return record.effective_date, record.effect == "setback", record.id
+
+
 def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Scorecard:
     """Score every criterion and priority of the agenda for one subject as of one date."""
     subject_id = options.subject or default_subject(agenda)
@@ -66,17 +83,25 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         known = ", ".join(sorted(agenda.subjects))
         raise UsageError(f"unknown subject {subject_id!r} (known: {known})")
     context = ScoringContext(as_of=options.as_of, subject=subject_id)
-    counted, excluded = _select(agenda.evidence, context)
+    counted, excluded = _select(agenda.evidence, context, options.min_grade_weight)
     by_criterion: dict[str, list[Evidence]] = defaultdict(list)
-    for record in sorted(counted, key=lambda r: (r.effective_date, r.id)):
+    for record in sorted(counted, key=evidence_order):
         by_criterion[record.criterion].append(record)
+    aggregators = host.aggregations()
+    combine_criteria = _aggregator(aggregators, options.criteria_aggregation)
+    combine_priorities = _aggregator(aggregators, options.priorities_aggregation)
 
-    priority_weights = normalise({p.id: p.weight for p in agenda.priorities.values()}, "priorities")
+    def weight_of(item_id: str, nominal: float) -> float:
+        return options.weights.get(item_id, nominal)
+
+    priority_weights = normalise(
+        {p.id: weight_of(p.id, p.weight) for p in agenda.priorities.values()}, "priorities"
+    )
     criterion_weights: dict[str, float] = {}
     priorities = []
     for priority in agenda.priorities.values():
         members = agenda.criteria_of(priority.id)
-        weights = normalise({c.id: c.weight for c in members}, priority.id)
+        weights = normalise({c.id: weight_of(c.id, c.weight) for c in members}, priority.id)
         criterion_weights.update(weights)
         criteria = []
         for criterion in members:
@@ -101,19 +126,24 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
                 priority.target,
                 priority_weights[priority.id],
                 criteria,
+                [weights[c.id] for c in members],
                 records,
                 context,
+                combine_criteria,
             )
         )
 
     ranked = _rank(priorities)
-    overall = _overall(ranked, counted, context)
+    overall = _overall(
+        ranked, [priority_weights[p.id] for p in ranked], counted, context, combine_priorities
+    )
     method = Method(
-        aggregation="weighted arithmetic mean",
-        priority_weights={k: round(v, PRECISION) for k, v in priority_weights.items()},
-        criterion_weights={k: round(v, PRECISION) for k, v in criterion_weights.items()},
+        aggregation=_aggregation_name(options),
+        priority_weights=_rounded_all(priority_weights),
+        criterion_weights=_rounded_all(criterion_weights),
         reliability_weights=context.reliability_weights,
         credibility_weights=context.credibility_weights,
+        min_grade_weight=options.min_grade_weight,
         status_bands=STATUS_BANDS,
         plugins=tuple(f"{p.name} {p.version}".strip() for p in host.plugins),
         description=METHOD_DESCRIPTION,
@@ -129,20 +159,45 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
     )
 
 
+def _aggregator(aggregators: Mapping[str, Aggregator], name: str) -> Aggregator:
+    if name not in aggregators:
+        raise UsageError(f"unknown aggregation {name!r} (known: {', '.join(sorted(aggregators))})")
+    return aggregators[name]
+
+
+def _aggregation_name(options: RunOptions) -> str:
+    if options.criteria_aggregation == options.priorities_aggregation:
+        return options.criteria_aggregation
+    return f"criteria: {options.criteria_aggregation}; priorities: {options.priorities_aggregation}"
+
+
 def _select(
-    evidence: Sequence[Evidence], context: ScoringContext
+    evidence: Sequence[Evidence], context: ScoringContext, min_grade_weight: float
 ) -> tuple[list[Evidence], ExcludedEvidence]:
     """The records that count for this subject and date, and how many were left out and why."""
     counted = []
-    later = other = 0
+    reasons: Counter[str] = Counter()
     for record in evidence:
         if record.subject != context.subject:
-            other += 1
+            reasons["other_subject"] += 1
         elif record.effective_date > context.as_of:
-            later += 1
+            reasons["after_as_of"] += 1
+        elif context.grade_weight(record.grade) < min_grade_weight:
+            reasons["below_grade"] += 1
         else:
             counted.append(record)
-    return counted, ExcludedEvidence(after_as_of=later, other_subject=other)
+    return counted, ExcludedEvidence(**reasons)
+
+
+def _mean_of(
+    combine: Aggregator, values: Sequence[float | None], weights: Sequence[float]
+) -> float | None:
+    """Aggregate the rated values (None is left out) with their weights renormalised."""
+    pairs = [(v, w) for v, w in zip(values, weights, strict=True) if v is not None and w > 0]
+    total = sum(w for _, w in pairs)
+    if total <= 0:
+        return None
+    return round(combine([v for v, _ in pairs], [w / total for _, w in pairs]), PRECISION)
 
 
 def _priority_score(
@@ -151,27 +206,36 @@ def _priority_score(
     target: float,
     weight: float,
     criteria: list[CriterionScore],
+    weights: list[float],
     records: list[Evidence],
     context: ScoringContext,
+    combine: Aggregator,
 ) -> PriorityScore:
-    weights = [c.weight for c in criteria]
-    score = weighted_mean([c.score for c in criteria], weights)
-    concrete = weighted_mean([c.concrete_score for c in criteria], weights)
-    confidence = weighted_mean([c.confidence for c in criteria], weights) or 0.0
+    score = _mean_of(combine, [c.score for c in criteria], weights)
     return PriorityScore(
         id=priority_id,
         title=title,
         weight=round(weight, PRECISION),
-        score=_rounded(score),
+        score=score,
         target=target,
         gap=None if score is None else round(max(0.0, target - score), PRECISION),
         status=status_of(score, target),
-        confidence=round(confidence, PRECISION),
+        confidence=_confidence([c.confidence for c in criteria], weights),
         evidence_count=len(records),
         say_do_gap=declaratory_share(records, context),
-        concrete_score=_rounded(concrete),
+        concrete_score=_mean_of(combine, [c.concrete_score for c in criteria], weights),
         rank=0,
         criteria=tuple(criteria),
+    )
+
+
+def _confidence(values: Sequence[float], weights: Sequence[float]) -> float:
+    """Weighted mean confidence; unrated items count with confidence 0."""
+    total = sum(weights)
+    return (
+        round(sum(v * w for v, w in zip(values, weights, strict=True)) / total, PRECISION)
+        if total
+        else 0.0
     )
 
 
@@ -193,28 +257,26 @@ def _rank(priorities: list[PriorityScore]) -> list[PriorityScore]:
 
     Priorities that cannot be rated rank last: the first action there is to find evidence.
     """
-    order = sorted(
-        priorities,
-        key=lambda p: (p.gap is None, -(p.gap or 0.0), -p.weight, p.id),
-    )
+    order = sorted(priorities, key=lambda p: (p.gap is None, -(p.gap or 0.0), -p.weight, p.id))
     rank = {p.id: position for position, p in enumerate(order, start=1)}
     return [p.model_copy(update={"rank": rank[p.id]}) for p in priorities]
 
 
 def _overall(
-    priorities: list[PriorityScore], counted: list[Evidence], context: ScoringContext
+    priorities: list[PriorityScore],
+    weights: list[float],
+    counted: list[Evidence],
+    context: ScoringContext,
+    combine: Aggregator,
 ) -> OverallScore:
-    weights = [p.weight for p in priorities]
     return OverallScore(
-        score=_rounded(weighted_mean([p.score for p in priorities], weights)),
-        concrete_score=_rounded(weighted_mean([p.concrete_score for p in priorities], weights)),
+        score=_mean_of(combine, [p.score for p in priorities], weights),
+        concrete_score=_mean_of(combine, [p.concrete_score for p in priorities], weights),
         say_do_gap=declaratory_share(counted, context),
-        confidence=round(
-            weighted_mean([p.confidence for p in priorities], weights) or 0.0, PRECISION
-        ),
+        confidence=_confidence([p.confidence for p in priorities], weights),
         evidence_count=len(counted),
     )
 
 
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, PRECISION)
+def _rounded_all(values: Mapping[str, float]) -> dict[str, float]:
+    return {key: round(value, PRECISION) for key, value in values.items()}

@@ -29,6 +29,20 @@ class Problem:
         return ": ".join(parts)
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where a record was defined: a file and line, or a plugin and hook."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def problem(self, record: str, field: str, message: str) -> Problem:
+        return Problem(file=self.file, line=self.line, record=record, field=field, message=message)
+
+
 class RenewalScoreError(Exception):
     """Base class of every error the command line reports without a traceback (exit 1)."""
 

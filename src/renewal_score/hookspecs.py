@@ -14,7 +14,7 @@ these hooks, and the default scorer is ``trylast`` so that any plugin can take o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pluggy
@@ -98,4 +98,17 @@ def score_criterion(
     :param evidence: the records counted for it (possibly none), oldest first.
     :param context: the settings of this run.
     :return: the assessment (score 0-100 or None when unrated), or None to decline.
+    """
+
+
+@hookspec
+def register_aggregations() -> Mapping[str, Callable[[Sequence[float], Sequence[float]], float]]:
+    """Add aggregation methods, selectable by name with ``--aggregation``.
+
+    Called once per run, before priorities are aggregated. Each method takes the rated
+    values (0-100) and their weights (normalised to sum to 1) and returns the aggregate
+    (0-100). Names must be unique across plugins; the built-ins are ``arithmetic``,
+    ``geometric`` and ``minimum``.
+
+    :return: a mapping from method name to function.
     """

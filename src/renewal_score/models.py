@@ -218,7 +218,7 @@ class ScoringContext(Frozen):
 
 
 class Contribution(Frozen):
-    """How one evidence record moved a criterion score (the deltas add up to the score)."""
+    """How one evidence record moved a criterion score (deltas add up to the score, to rounding)."""
 
     evidence: Identifier
     delta: float
@@ -233,7 +233,10 @@ class Assessment(Frozen):
         le=100,
         description="0-100, or null when no evidence rates it.",
     )
-    level: Identifier | None = Field(description="Highest rubric level the score reaches.")
+    level: Identifier | None = Field(
+        description="The rubric level the evidence shows, grades aside: advances raise it, "
+        "setbacks cap it. The score discounts it by the grades.",
+    )
     level_label: str | None
     evidence: tuple[Identifier, ...] = Field(description="Ids of the records that decided it.")
     contributions: tuple[Contribution, ...] = ()
@@ -290,6 +293,7 @@ class ExcludedEvidence(Frozen):
 
     after_as_of: int = 0
     other_subject: int = 0
+    below_grade: int = 0
 
 
 class Method(Frozen):
@@ -298,6 +302,7 @@ class Method(Frozen):
     criterion_weights: dict[str, float]
     reliability_weights: dict[str, float]
     credibility_weights: dict[str, float]
+    min_grade_weight: float = Field(description="Evidence with a lower grade weight is left out.")
     status_bands: dict[str, float]
     plugins: tuple[str, ...]
     description: str

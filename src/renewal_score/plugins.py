@@ -35,7 +35,7 @@ from renewal_score.models import Assessment, Criterion, Evidence, ScoringContext
 
 ENTRY_POINT_GROUP = "renewal_score"
 
-CORE_PLUGINS: tuple[str, ...] = ("renewal_score.scoring",)
+CORE_PLUGINS: tuple[str, ...] = ("renewal_score.scoring", "renewal_score.aggregation")
 """Default implementations of the method's hooks; always loaded, and always overridable."""
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
@@ -115,6 +115,31 @@ class PluginHost:
             collected.extend((impl.plugin_name, record) for record in valid)
             problems.extend(found)
         return collected
+
+    def aggregations(self) -> dict[str, Callable[[Sequence[float], Sequence[float]], float]]:
+        """Aggregation methods by name, from every plugin; a name may be registered once."""
+        methods: dict[str, Callable[[Sequence[float], Sequence[float]], float]] = {}
+        owners: dict[str, str] = {}
+        for impl in self.manager.hook.register_aggregations.get_hookimpls():
+            result = _call(impl, "register_aggregations", {})
+            if not isinstance(result, Mapping) or not all(
+                isinstance(k, str) and callable(v) for k, v in result.items()
+            ):
+                raise PluginError(
+                    impl.plugin_name,
+                    "register_aggregations",
+                    f"returned {type(result).__name__}; expected a mapping of names to functions",
+                )
+            for name, function in result.items():
+                if name in owners:
+                    raise PluginError(
+                        impl.plugin_name,
+                        "register_aggregations",
+                        f"aggregation {name!r} is already registered by plugin {owners[name]!r}",
+                    )
+                methods[name] = function
+                owners[name] = impl.plugin_name
+        return methods
 
     def score_criterion(
         self, criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext

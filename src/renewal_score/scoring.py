@@ -9,8 +9,9 @@ w_i = reliability(grade) x credibility(grade) in [0, 1]:
     advance  to level s:  x_i = x_{i-1} + w_i * max(0, s - x_{i-1})
     setback  to level s:  x_i = x_{i-1} - w_i * max(0, x_{i-1} - s)
 
-so x is the expected score if each claim holds with probability w_i, later evidence
-supersedes earlier, and an advance can never lower the score.
+so each record moves the score a fraction w_i of the way to the level it shows (reading w_i
+as the chance that the claim holds), later evidence supersedes earlier, and an advance can
+never lower the score: each step is a non-decreasing function of the score before it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any
 
 from renewal_score.agenda import Agenda, collect_agenda
 from renewal_score.engine import RunOptions, build_scorecard
+from renewal_score.errors import Location
 from renewal_score.hookspecs import hookimpl
 from renewal_score.models import Criterion, Evidence, Priority, Scorecard, Subject
 from renewal_score.plugins import PluginHost, load_plugins
@@ -74,7 +75,7 @@ def run(
     as_of: dt.date,
     subject: str | None = None,
     builtins: bool = False,
-    extra_evidence: Sequence[tuple[str, Evidence]] = (),
+    extra_evidence: Sequence[tuple[Location, Evidence]] = (),
 ) -> Scorecard:
     """Score the agenda the plugins define, as the ``report`` command would."""
     host = make_host(*plugins, builtins=builtins)
