@@ -86,7 +86,7 @@ def test_duplicate_evidence_ids_name_both_places() -> None:
     other = StaticPlugin(evidence=[record(statement="Another thing.")])
     found = problems_of(agenda_plugin(record()), other)
     assert any(
-        "record e1: id: duplicate evidence id, also defined in plugin 'staticplugin-1'" in f
+        "plugin 'staticplugin-2': record e1: id: duplicate evidence id, also defined (differently) in plugin 'staticplugin-1'" in f
         for f in found
     ), found
 
@@ -102,7 +102,7 @@ def test_a_criterion_defined_twice_names_the_first_owner() -> None:
     )
     found = problems_of(agenda_plugin(), twin)
     assert found == [
-        "plugin 'staticplugin-2': record p.c: id: criterion id already defined by plugin 'staticplugin-1'"
+        "plugin 'staticplugin-2': record p.c: id: duplicate criterion id, also defined (differently) in plugin 'staticplugin-1'"
     ]
 
 

@@ -9,15 +9,16 @@ a level only concrete evidence can show. Every problem is collected before raisi
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from renewal_score.datafiles import DataSet
 from renewal_score.errors import DataError, Location, Problem
 from renewal_score.models import Criterion, Evidence, Priority, Subject
 from renewal_score.plugins import PluginHost
 
-DefinitionT = TypeVar("DefinitionT", Priority, Criterion)
+RecordT = TypeVar("RecordT", bound=Subject | Priority | Criterion | Evidence)
 
 
 @dataclass(frozen=True)
@@ -35,79 +36,66 @@ class Agenda:
         return [c for c in self.criteria.values() if c.priority == priority_id]
 
 
-def plugin_location(name: str, hook: str = "") -> Location:
-    return Location(f"plugin {name!r}" + (f" ({hook})" if hook else ""))
+def plugin_location(name: str) -> Location:
+    return Location(f"plugin {name!r}")
 
 
-def collect_agenda(
-    host: PluginHost, extra_evidence: Sequence[tuple[Location, Evidence]] = ()
-) -> Agenda:
-    """Call the collection hooks, add ``extra_evidence`` (location, record) and check it all.
+def collect_agenda(host: PluginHost, files: DataSet | None = None) -> Agenda:
+    """Call the collection hooks, add the records of data files, and check it all.
 
     The same record supplied twice (equal in every field) counts once; two different records
     with one id are an error naming both places.
     """
+    files = files or DataSet()
     problems: list[Problem] = []
-    subjects = _subjects(host.collect("register_subjects", Subject, problems), problems)
+
+    def located(
+        hook: str, model: type[RecordT], extra: list[tuple[Location, RecordT]]
+    ) -> list[tuple[Location, RecordT]]:
+        from_plugins: list[tuple[str, RecordT]] = host.collect(hook, model, problems)
+        return [*((plugin_location(name), r) for name, r in from_plugins), *extra]
+
+    subjects, _ = _unique(
+        located("register_subjects", Subject, files.subjects), "subject", problems
+    )
     priorities, _ = _unique(
-        host.collect("register_priorities", Priority, problems), "priority", problems
+        located("register_priorities", Priority, files.priorities), "priority", problems
     )
     criteria, owners = _unique(
-        host.collect("register_criteria", Criterion, problems), "criterion", problems
+        located("register_criteria", Criterion, files.criteria), "criterion", problems
     )
     for criterion in criteria.values():
         if criterion.priority not in priorities:
-            where = plugin_location(owners[criterion.id])
             problems.append(
-                _unknown(where, criterion.id, "priority", criterion.priority, priorities)
-            )
-    plugin_evidence = host.collect("register_evidence", Evidence, problems)
-    located = [*((plugin_location(name), r) for name, r in plugin_evidence), *extra_evidence]
-    origins: dict[str, Location] = {}
-    evidence: dict[str, Evidence] = {}
-    for where, record in located:
-        first = evidence.setdefault(record.id, record)
-        if record.id in origins:
-            if first != record:
-                problems.append(
-                    where.problem(
-                        record.id,
-                        "id",
-                        f"duplicate evidence id, also defined in {origins[record.id]}",
-                    )
+                _unknown(
+                    owners[criterion.id], criterion.id, "priority", criterion.priority, priorities
                 )
-            continue
-        origins[record.id] = where
-        problems.extend(_check_evidence(where, record, subjects, criteria))
+            )
+    evidence, origins = _unique(
+        located("register_evidence", Evidence, files.evidence), "evidence", problems
+    )
+    for record in evidence.values():
+        problems.extend(_check_evidence(origins[record.id], record, subjects, criteria))
     if problems:
         raise DataError(problems)
     return Agenda(subjects, priorities, criteria, tuple(evidence.values()), origins)
 
 
-def _subjects(pairs: Iterable[tuple[str, Subject]], problems: list[Problem]) -> dict[str, Subject]:
-    subjects: dict[str, Subject] = {}
-    for name, subject in pairs:
-        known = subjects.setdefault(subject.id, subject)
-        if known.title != subject.title:
-            message = f"subject declared again with another title ({known.title!r})"
-            problems.append(plugin_location(name).problem(subject.id, "title", message))
-    return subjects
-
-
 def _unique(
-    pairs: Iterable[tuple[str, DefinitionT]], kind: str, problems: list[Problem]
-) -> tuple[dict[str, DefinitionT], dict[str, str]]:
-    """Definitions by id, and the plugin that owns each; a second definition is a problem."""
-    found: dict[str, DefinitionT] = {}
-    owner: dict[str, str] = {}
-    for name, item in pairs:
-        if item.id in found:
-            message = f"{kind} id already defined by plugin {owner[item.id]!r}"
-            problems.append(plugin_location(name).problem(item.id, "id", message))
-            continue
-        found[item.id] = item
-        owner[item.id] = name
-    return found, owner
+    pairs: Iterable[tuple[Location, RecordT]], kind: str, problems: list[Problem]
+) -> tuple[dict[str, RecordT], dict[str, Location]]:
+    """Records by id, and where each was defined. A record defined again with the same content
+    counts once; with other content, it is a problem naming both places."""
+    found: dict[str, RecordT] = {}
+    where: dict[str, Location] = {}
+    for location, item in pairs:
+        if item.id not in found:
+            found[item.id] = item
+            where[item.id] = location
+        elif found[item.id] != item:
+            message = f"duplicate {kind} id, also defined (differently) in {where[item.id]}"
+            problems.append(location.problem(item.id, "id", message))
+    return found, where
 
 
 def _check_evidence(

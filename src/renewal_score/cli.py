@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import json
 import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from renewal_score import __version__
-from renewal_score.errors import DataError, RenewalScoreError, UsageError
+from renewal_score.api import load_agenda
+from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
+from renewal_score.models import model_names
+
+if TYPE_CHECKING:
+    from renewal_score.agenda import Agenda
+    from renewal_score.plugins import PluginHost
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
 
@@ -39,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    plugin_options = argparse.ArgumentParser(add_help=False)
-    plugin_options.add_argument(
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument(
         "--plugins-dir",
         action="append",
         type=Path,
@@ -48,8 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="also load every .py file or package in DIR as a plugin (repeatable)",
     )
-    output_options = argparse.ArgumentParser(add_help=False)
-    output_options.add_argument(
+    inputs.add_argument(
+        "--evidence",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="also read the data files PATH (a file, or a folder of them; repeatable)",
+    )
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -59,9 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
-        parents=[plugin_options, output_options],
+        parents=[inputs, output],
         help="print the scoring report",
-        description="Score every priority and print the report.",
+        description="Score every priority of the agenda and print the report.",
     )
     report.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     report.add_argument(
@@ -77,14 +93,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(handler=_report)
 
-    schema = commands.add_parser(
-        "schema", parents=[output_options], help="print a model's JSON Schema"
+    validate = commands.add_parser(
+        "validate",
+        parents=[inputs],
+        help="check data files without scoring",
+        description="Check evidence and criteria files against the models and the loaded "
+        "plugins; list every problem in every file.",
     )
-    schema.add_argument("model", choices=["evidence", "criterion", "priority", "scorecard"])
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    validate.set_defaults(handler=_validate, output=None)
+
+    evidence = commands.add_parser(
+        "evidence",
+        parents=[inputs, output],
+        help="list the evidence loaded",
+        description="List every evidence record loaded from plugins and data files. The jsonl, "
+        "json and csv forms are data files that --evidence and validate read back.",
+    )
+    evidence.add_argument("--criterion", metavar="ID", help="only the evidence for criterion ID")
+    evidence.add_argument("--format", choices=["table", "jsonl", "json", "csv"], default="table")
+    evidence.set_defaults(handler=_evidence)
+
+    schema = commands.add_parser("schema", parents=[output], help="print a model's JSON Schema")
+    schema.add_argument("model", choices=sorted(model_names()))
     schema.set_defaults(handler=_schema)
 
     plugins = commands.add_parser(
-        "plugins", parents=[plugin_options, output_options], help="list the loaded plugins"
+        "plugins", parents=[inputs, output], help="list the loaded plugins"
     )
     plugins.add_argument("--format", choices=["table", "json"], default="table")
     plugins.set_defaults(handler=_plugins)
@@ -96,25 +131,55 @@ def _allowed_plugins() -> set[str] | None:
     return None if value is None else {name.strip() for name in value.split(",") if name.strip()}
 
 
+def _load(args: argparse.Namespace, paths: Sequence[Path] = ()) -> tuple[PluginHost, Agenda]:
+    host, agenda, skipped = load_agenda(
+        [*args.evidence, *paths], plugin_dirs=args.plugins_dir, plugins=_allowed_plugins()
+    )
+    for path in skipped:
+        print(f"renewal-score: note: {path} is not a data file; skipped", file=sys.stderr)
+    return host, agenda
+
+
 def _report(args: argparse.Namespace) -> str:
-    from renewal_score.api import score
+    from renewal_score.engine import RunOptions, build_scorecard
     from renewal_score.render import RENDERERS
 
-    card = score(
-        as_of=args.as_of,
-        subject=args.subject,
-        plugin_dirs=args.plugins_dir,
-        plugins=_allowed_plugins(),
-    )
-    return RENDERERS[args.format](card)
+    host, agenda = _load(args)
+    options = RunOptions(as_of=args.as_of or dt.date.today(), subject=args.subject)
+    return RENDERERS[args.format](build_scorecard(agenda, host, options))
+
+
+def _validate(args: argparse.Namespace) -> str:
+    from renewal_score.datafiles import data_files, load_data_files
+
+    files, _ = data_files(args.paths)
+    problems: list[Problem] = []
+    counts = load_data_files(files, problems).counts
+    if problems:
+        raise DataError(problems)
+    _load(args, args.paths)  # checks the records against the plugins and each other
+    return "".join(f"{path}: {_count(counts[str(path)], 'record')} ok\n" for path in files)
+
+
+def _evidence(args: argparse.Namespace) -> str:
+    from renewal_score.datafiles import write_evidence
+
+    _, agenda = _load(args)
+    records = list(agenda.evidence)
+    if args.criterion is not None:
+        if args.criterion not in agenda.criteria:
+            raise UsageError(_unknown_id("criterion", args.criterion, agenda.criteria))
+        records = [r for r in records if r.criterion == args.criterion]
+    if args.format != "table":
+        return write_evidence(records, args.format)
+    from renewal_score.render import evidence_table
+
+    return evidence_table(records, {r.id: str(agenda.origins[r.id]) for r in records})
 
 
 def _schema(args: argparse.Namespace) -> str:
-    from renewal_score.models import model_names
-
-    return (
-        json.dumps(model_names()[args.model].model_json_schema(), indent=2, sort_keys=True) + "\n"
-    )
+    schema = model_names()[args.model].model_json_schema()
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
 def _plugins(args: argparse.Namespace) -> str:
@@ -137,6 +202,17 @@ def _plugins(args: argparse.Namespace) -> str:
         return json.dumps(rows, indent=2) + "\n"
     table = [[r["name"], r["version"], r["source"], ", ".join(r["hooks"])] for r in rows]
     return tabulate(table, ["name", "version", "source", "hooks"], tablefmt="simple") + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
+    choices = sorted(known)
+    close = difflib.get_close_matches(value, choices, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
+    return f"unknown {kind} {value!r}{hint}"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -165,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, f"renewal-score: error: {error}", 2)
     except DataError as error:
         count = len(error.problems)
-        return _fail(args, f"{error}\nrenewal-score: {count} problem{'s' * (count != 1)} found", 1)
+        return _fail(args, f"{error}\nrenewal-score: {_count(count, 'problem')} found", 1)
     except RenewalScoreError as error:
         return _fail(args, f"renewal-score: {error}", 1)
     except OSError as error:

@@ -14,7 +14,8 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -64,57 +65,70 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def _read_toml(path: Path, text: str, key: str) -> list[RawRecord]:
+Tables = dict[str, list[RawRecord]]
+"""Records of a data file by kind: subjects, priorities, criteria, evidence."""
+
+MODELS: dict[str, type[BaseModel]] = {
+    "subjects": Subject,
+    "priorities": Priority,
+    "criteria": Criterion,
+    "evidence": Evidence,
+}
+"""The kinds of record a data file may hold, by table name, in the order they are checked."""
+
+
+def _read_toml(path: Path, text: str) -> Tables:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        raise _fail(
-            path, f"invalid TOML: {error}", int(match.group(1)) if match else None
-        ) from None
-    tables = _records_under(path, document, key)
-    header = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(key) + r"[ \t]*\]\]", re.MULTILINE)
-    lines: list[int | None] = [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
-    if len(lines) != len(tables):  # an inline array carries no header line per record
-        lines = [None] * len(tables)
-    return [RawRecord(table, line) for table, line in zip(tables, lines, strict=True)]
+        line = int(match.group(1)) if match else None
+        raise _fail(path, f"invalid TOML: {error}", line) from None
+    tables: Tables = {}
+    for key, records in _arrays(path, document).items():
+        header = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(key) + r"[ \t]*\]\]", re.MULTILINE)
+        lines: list[int | None] = [
+            text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)
+        ]
+        if len(lines) != len(records):  # an inline array carries no header line per record
+            lines = [None] * len(records)
+        tables[key] = [RawRecord(r, line) for r, line in zip(records, lines, strict=True)]
+    return tables
 
 
-def _records_under(path: Path, document: Any, key: str) -> list[Any]:
-    """The ``key`` array of a TOML or JSON document; other top-level keys are mistakes."""
+def _arrays(path: Path, document: Any) -> dict[str, list[Any]]:
+    """The record arrays of a TOML or JSON document; other top-level keys are mistakes."""
     if not isinstance(document, dict):
-        raise _fail(path, f"must be an array of records or an object with a {key!r} array")
-    for name in document:
-        if name not in KNOWN_TABLES:
-            close = difflib.get_close_matches(name, KNOWN_TABLES, n=1)
+        kinds = ", ".join(MODELS)
+        raise _fail(path, f"must be an array of records or an object with arrays {kinds}")
+    for name, value in document.items():
+        if name not in MODELS:
+            close = difflib.get_close_matches(name, MODELS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise _fail(
-                path, f"unknown table (expected {', '.join(KNOWN_TABLES)}){hint}", field=name
-            )
-    records = document.get(key, [])
-    if not isinstance(records, list):
-        raise _fail(path, "must be an array of records", field=key)
-    return records
+            raise _fail(path, f"unknown table (expected {', '.join(MODELS)}){hint}", field=name)
+        if not isinstance(value, list):
+            raise _fail(path, "must be an array of records", field=name)
+    return dict(document)
 
 
-KNOWN_TABLES = ("subjects", "priorities", "criteria", "evidence")
-
-
-def _read_json(path: Path, text: str, key: str) -> list[RawRecord]:
+def _read_json(path: Path, text: str) -> Tables:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise _fail(
-            path, f"invalid JSON: {error.msg} (column {error.colno})", error.lineno
-        ) from None
+        message = f"invalid JSON: {error.msg} (column {error.colno})"
+        raise _fail(path, message, error.lineno) from None
     if isinstance(document, list):
-        records, array_start = document, text.find("[")
-    else:
-        records = _records_under(path, document, key)
+        return {"evidence": _json_records(text, document, text.find("["))}
+    tables: Tables = {}
+    for key, records in _arrays(path, document).items():
         found = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', text)
-        array_start = found.end() - 1 if found else -1
-    lines = _element_lines(text, array_start, len(records))
-    return [RawRecord(record, line) for record, line in zip(records, lines, strict=True)]
+        tables[key] = _json_records(text, records, found.end() - 1 if found else -1)
+    return tables
+
+
+def _json_records(text: str, records: list[Any], array_start: int) -> list[RawRecord]:
+    lines = _element_lines(text, array_start, len(records)) if array_start >= 0 else []
+    return [RawRecord(r, lines[i] if lines else None) for i, r in enumerate(records)]
 
 
 def _element_lines(text: str, array_start: int, count: int) -> list[int | None]:
@@ -130,7 +144,7 @@ def _element_lines(text: str, array_start: int, count: int) -> list[int | None]:
     return lines
 
 
-def _read_jsonl(path: Path, text: str, key: str) -> list[RawRecord]:
+def _read_jsonl(path: Path, text: str) -> Tables:
     records: list[RawRecord] = []
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -144,10 +158,10 @@ def _read_jsonl(path: Path, text: str, key: str) -> list[RawRecord]:
             )
     if problems:
         raise DataError(problems)
-    return records
+    return {"evidence": records}
 
 
-def _read_csv(path: Path, text: str, key: str) -> list[RawRecord]:
+def _read_csv(path: Path, text: str) -> Tables:
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     records = []
     try:
@@ -159,7 +173,7 @@ def _read_csv(path: Path, text: str, key: str) -> list[RawRecord]:
             line = reader.line_num + 1
     except csv.Error as error:
         raise _fail(path, f"invalid CSV: {error}", reader.line_num) from None
-    return records
+    return {"evidence": records}
 
 
 def _unflatten(row: Mapping[str, str | None]) -> dict[str, Any]:
@@ -179,7 +193,7 @@ def _unflatten(row: Mapping[str, str | None]) -> dict[str, Any]:
     return record
 
 
-READERS: dict[str, Callable[[Path, str, str], list[RawRecord]]] = {
+READERS: dict[str, Callable[[Path, str], Tables]] = {
     ".toml": _read_toml,
     ".json": _read_json,
     ".jsonl": _read_jsonl,
@@ -188,17 +202,18 @@ READERS: dict[str, Callable[[Path, str, str], list[RawRecord]]] = {
 """Data file readers by file-name extension."""
 
 
-def read_tables(path: Path, key: str) -> list[RawRecord]:
-    """The records stored under ``key`` in a data file, with their line numbers.
+def read_tables(path: Path) -> Tables:
+    """The records of a data file by kind, each with its line number where known.
 
-    TOML: an array of tables ``[[key]]``. JSON: an array of records, or an object with a
-    ``key`` array. JSON Lines: one record per line (blank lines are ignored). CSV: a header
-    row, then one record per row, nested fields as dotted columns (``source.title``).
+    TOML: arrays of tables ``[[subjects]]``, ``[[priorities]]``, ``[[criteria]]``,
+    ``[[evidence]]``. JSON: an object with such arrays, or an array of evidence records.
+    JSON Lines: one evidence record per line (blank lines are ignored). CSV: a header row,
+    then one evidence record per row, nested fields as dotted columns (``source.title``).
     """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UsageError(f"{path}: unknown file type (expected one of {', '.join(READERS)})")
-    return reader(path, read_text(path), key)
+    return reader(path, read_text(path))
 
 
 def data_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
@@ -225,23 +240,35 @@ def data_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return found, skipped
 
 
-def load_evidence_files(paths: Iterable[Path]) -> list[tuple[Location, Evidence]]:
-    """Every evidence record in the files, with its location; DataError lists every problem."""
-    located: list[tuple[Location, Evidence]] = []
-    problems: list[Problem] = []
+@dataclass
+class DataSet:
+    """Records read from data files, each with the file and line that defined it."""
+
+    subjects: list[tuple[Location, Subject]] = field(default_factory=list)
+    priorities: list[tuple[Location, Priority]] = field(default_factory=list)
+    criteria: list[tuple[Location, Criterion]] = field(default_factory=list)
+    evidence: list[tuple[Location, Evidence]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    """Valid records per file, by path."""
+
+
+def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
+    """Every valid record in the files; the problems of the others are appended to ``problems``."""
+    data = DataSet()
     for path in paths:
         try:
-            raw = read_tables(path, "evidence")
+            tables = read_tables(path)
         except DataError as error:
             problems.extend(error.problems)
             continue
-        for record in raw:
-            valid, found = validate_records([record], Evidence, str(path))
-            problems.extend(found)
-            located.extend((Location(str(path), record.line), r) for r in valid)
-    if problems:
-        raise DataError(problems)
-    return located
+        data.counts[str(path)] = 0
+        for key, model in MODELS.items():
+            for record in tables.get(key, []):
+                valid, found = validate_records([record], model, str(path))
+                problems.extend(found)
+                getattr(data, key).extend((Location(str(path), record.line), r) for r in valid)
+                data.counts[str(path)] += len(valid)
+    return data
 
 
 EVIDENCE_COLUMNS: tuple[str, ...] = tuple(
@@ -348,42 +375,37 @@ def _allowed_fields(model: type[BaseModel], path: Sequence[str]) -> list[str]:
     return list(current.model_fields) if hasattr(current, "model_fields") else []
 
 
-def load_models(path: Path, key: str, model: type[ModelT]) -> list[ModelT]:
-    """Read and validate the ``key`` records of one data file; DataError lists every problem."""
-    valid, problems = validate_records(read_tables(path, key), model, str(path))
-    if problems:
-        raise DataError(problems)
-    return valid
-
-
 class DataPlugin:
-    """A plugin whose agenda and evidence live in data files in one folder.
+    """A plugin whose records live in data files: by default every data file in one folder.
 
-    ``criteria.toml`` holds ``[[priorities]]`` and ``[[criteria]]``; ``evidence.toml`` holds
-    ``[[subjects]]`` and ``[[evidence]]``. Either file may be absent. Files are read on the
-    first hook call, not at import, and parsed as data only.
+    Any file may hold subjects, priorities, criteria and evidence (the built-ins keep
+    priorities and criteria in ``criteria.toml``, subjects and evidence in ``evidence.toml``).
+    Files are read on the first hook call, not at import, and parsed as data only.
     """
 
     def __init__(self, folder: Path) -> None:
-        self._criteria_file = folder / "criteria.toml"
-        self._evidence_file = folder / "evidence.toml"
+        self.folder = folder
 
-    @staticmethod
-    def _load(path: Path, key: str, model: type[ModelT]) -> list[ModelT]:
-        return load_models(path, key, model) if path.exists() else []
+    @cached_property
+    def _data(self) -> DataSet:
+        problems: list[Problem] = []
+        data = load_data_files(data_files([self.folder])[0], problems)
+        if problems:
+            raise DataError(problems)
+        return data
 
     @hookimpl
     def register_subjects(self) -> list[Subject]:
-        return self._load(self._evidence_file, "subjects", Subject)
+        return [record for _, record in self._data.subjects]
 
     @hookimpl
     def register_priorities(self) -> list[Priority]:
-        return self._load(self._criteria_file, "priorities", Priority)
+        return [record for _, record in self._data.priorities]
 
     @hookimpl
     def register_criteria(self) -> list[Criterion]:
-        return self._load(self._criteria_file, "criteria", Criterion)
+        return [record for _, record in self._data.criteria]
 
     @hookimpl
     def register_evidence(self) -> list[Evidence]:
-        return self._load(self._evidence_file, "evidence", Evidence)
+        return [record for _, record in self._data.evidence]

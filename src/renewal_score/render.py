@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tabulate import tabulate
 
-from renewal_score.models import PriorityScore, Scorecard
+from renewal_score.models import Evidence, PriorityScore, Scorecard
 
 TEXT_WIDTH = 100
 
@@ -191,6 +191,32 @@ def render_markdown(card: Scorecard) -> str:
     out += ["", "## Method", ""]
     out += [f"- {cell(line)}" for line in _method_lines(card)]
     return "\n".join(out) + "\n"
+
+
+def shorten(text: str, width: int) -> str:
+    """One line of at most ``width`` characters, cut with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def evidence_table(records: Sequence[Evidence], origins: Mapping[str, str]) -> str:
+    """A plain-text listing of evidence records with where each came from."""
+    rows = [
+        [
+            r.id,
+            r.date,
+            r.criterion,
+            r.level,
+            f"{r.effect}, {r.kind}",
+            r.grade,
+            shorten(r.statement, 40),
+            origins[r.id],
+        ]
+        for r in records
+    ]
+    headers = ["id", "date", "criterion", "level", "effect, kind", "grade", "statement", "from"]
+    widths = [28, None, 18, 10, 12, None, 26, 20]
+    return _table(rows, headers, ["left"] * len(headers), "simple", widths) + "\n"
 
 
 def render_json(card: Scorecard) -> str:

@@ -10,12 +10,12 @@ def test_my_criterion_is_scored():
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from renewal_score.agenda import Agenda, collect_agenda
+from renewal_score.datafiles import DataSet
 from renewal_score.engine import RunOptions, build_scorecard
-from renewal_score.errors import Location
 from renewal_score.hookspecs import hookimpl
 from renewal_score.models import Criterion, Evidence, Priority, Scorecard, Subject
 from renewal_score.plugins import PluginHost, load_plugins
@@ -75,9 +75,9 @@ def run(
     as_of: dt.date,
     subject: str | None = None,
     builtins: bool = False,
-    extra_evidence: Sequence[tuple[Location, Evidence]] = (),
+    files: DataSet | None = None,
 ) -> Scorecard:
     """Score the agenda the plugins define, as the ``report`` command would."""
     host = make_host(*plugins, builtins=builtins)
-    agenda = collect_agenda(host, extra_evidence)
+    agenda = collect_agenda(host, files)
     return build_scorecard(agenda, host, RunOptions(as_of=as_of, subject=subject))
