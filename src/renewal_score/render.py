@@ -200,23 +200,33 @@ def shorten(text: str, width: int) -> str:
 
 
 def evidence_table(records: Sequence[Evidence], origins: Mapping[str, str]) -> str:
-    """A plain-text listing of evidence records with where each came from."""
-    rows = [
-        [
-            r.id,
-            r.date,
-            r.criterion,
-            r.level,
-            f"{r.effect}, {r.kind}",
-            r.grade,
-            shorten(r.statement, 40),
-            origins[r.id],
+    """A plain-text listing of evidence records, grouped by criterion and where they came from.
+
+    A setback's level is marked with a down arrow.
+    """
+    groups: dict[tuple[str, str], list[Evidence]] = {}
+    for record in records:
+        groups.setdefault((record.criterion, origins[record.id]), []).append(record)
+    headers = ["id", "date", "level", "kind", "grade", "statement"]
+    out = []
+    for (criterion, origin), members in groups.items():
+        rows = [
+            [
+                r.id,
+                r.date,
+                ("↓ " if r.effect == "setback" else "") + r.level,
+                r.kind,
+                r.grade,
+                shorten(r.statement, 60),
+            ]
+            for r in members
         ]
-        for r in records
-    ]
-    headers = ["id", "date", "criterion", "level", "effect, kind", "grade", "statement", "from"]
-    widths = [28, None, 18, 10, 12, None, 26, 20]
-    return _table(rows, headers, ["left"] * len(headers), "simple", widths) + "\n"
+        out += [
+            f"{criterion} (from {origin})",
+            _table(rows, headers, ["left"] * 6, "simple", [24, None, 12, None, None, 28]),
+            "",
+        ]
+    return "\n".join(out)
 
 
 def render_json(card: Scorecard) -> str:
