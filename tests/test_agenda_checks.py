@@ -86,7 +86,8 @@ def test_duplicate_evidence_ids_name_both_places() -> None:
     other = StaticPlugin(evidence=[record(statement="Another thing.")])
     found = problems_of(agenda_plugin(record()), other)
     assert any(
-        "plugin 'staticplugin-2': record e1: id: duplicate evidence id, also defined (differently) in plugin 'staticplugin-1'" in f
+        "plugin 'staticplugin-2': record e1: id: duplicate evidence id, also defined (differently) in plugin 'staticplugin-1'"
+        in f
         for f in found
     ), found
 

@@ -37,7 +37,7 @@ class Agenda:
 
 
 def plugin_location(name: str) -> Location:
-    return Location(f"plugin {name!r}")
+    return Location(f"plugin {name!r}", plugin=name)
 
 
 def collect_agenda(host: PluginHost, files: DataSet | None = None) -> Agenda:

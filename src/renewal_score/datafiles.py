@@ -264,7 +264,7 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
         data.counts[str(path)] = 0
         for key, model in MODELS.items():
             for record in tables.get(key, []):
-                valid, found = validate_records([record], model, str(path))
+                valid, found = validate_records([record], model, Location(str(path)))
                 problems.extend(found)
                 getattr(data, key).extend((Location(str(path), record.line), r) for r in valid)
                 data.counts[str(path)] += len(valid)
@@ -310,7 +310,7 @@ def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def validate_records(
-    records: Iterable[RawRecord], model: type[ModelT], origin: str
+    records: Iterable[RawRecord], model: type[ModelT], origin: Location
 ) -> tuple[list[ModelT], list[Problem]]:
     """Validate raw records into models; every invalid record yields its problems."""
     valid: list[ModelT] = []
@@ -320,13 +320,8 @@ def validate_records(
             valid.append(record.data)
             continue
         if not isinstance(record.data, Mapping):
-            problems.append(
-                Problem(
-                    file=origin,
-                    line=record.line,
-                    message=f"a record must be a table/object, not {type(record.data).__name__}",
-                )
-            )
+            message = f"a record must be a table/object, not {type(record.data).__name__}"
+            problems.append(origin.at(record.line).problem("", "", message))
             continue
         try:
             valid.append(model.model_validate(record.data))
@@ -336,17 +331,16 @@ def validate_records(
 
 
 def _problems_from(
-    error: ValidationError, record: RawRecord, model: type[BaseModel], origin: str
+    error: ValidationError, record: RawRecord, model: type[BaseModel], origin: Location
 ) -> Iterator[Problem]:
     record_id = record.data.get("id") if isinstance(record.data, Mapping) else None
+    where = origin.at(record.line)
     for detail in error.errors(include_url=False):
         location = [str(part) for part in detail["loc"]]
-        yield Problem(
-            file=origin,
-            line=record.line,
-            record=str(record_id) if isinstance(record_id, str) else "",
-            field=".".join(location),
-            message=_explain(detail, location, model),
+        yield where.problem(
+            str(record_id) if isinstance(record_id, str) else "",
+            ".".join(location),
+            _explain(detail, location, model),
         )
 
 

@@ -34,7 +34,7 @@ STATUS_BANDS = {"on track": 50.0, "signs of progress": 25.0}
 METHOD_DESCRIPTION = (
     "Criterion score: rubric score from graded evidence in date order, each record moving it a "
     "fraction w of the way to the level it shows (x <- x + w*max(0, s-x) for an advance, "
-    "x <- x - w*max(0, x-s) for a setback; w = reliability x credibility of the grade). "
+    "x <- x + w*(s-x) for a setback; w = reliability x credibility of the grade). "
     "Priority and overall scores: aggregation of the rated items with weights normalised to sum "
     "to 1. Say-do gap: percentage of grade-weighted evidence that is declaratory. "
     "See docs/methodology.md."

@@ -15,6 +15,8 @@ class Problem:
     record: str = ""
     field: str = ""
     message: str = ""
+    plugin: str = ""
+    """The plugin that supplied the record, if a plugin did (so that it can be left out)."""
 
     def __str__(self) -> str:
         where = self.file or "<input>"
@@ -35,12 +37,16 @@ class Location:
 
     file: str
     line: int | None = None
+    plugin: str = ""
 
     def __str__(self) -> str:
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
+    def at(self, line: int | None) -> Location:
+        return Location(self.file, line, self.plugin)
+
     def problem(self, record: str, field: str, message: str) -> Problem:
-        return Problem(file=self.file, line=self.line, record=record, field=field, message=message)
+        return Problem(self.file, self.line, record, field, message, self.plugin)
 
 
 class RenewalScoreError(Exception):

@@ -235,7 +235,7 @@ class Assessment(Frozen):
     )
     level: Identifier | None = Field(
         description="The rubric level the evidence shows, grades aside: advances raise it, "
-        "setbacks cap it. The score discounts it by the grades.",
+        "setbacks set it. The score discounts it by the grades.",
     )
     level_label: str | None
     evidence: tuple[Identifier, ...] = Field(description="Ids of the records that decided it.")

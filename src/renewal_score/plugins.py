@@ -18,7 +18,7 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from renewal_score import hookspecs
 from renewal_score.datafiles import RawRecord, validate_records
-from renewal_score.errors import DataError, PluginError, Problem
+from renewal_score.errors import DataError, Location, PluginError, Problem
 from renewal_score.models import Assessment, Criterion, Evidence, ScoringContext
 
 ENTRY_POINT_GROUP = "renewal_score"
@@ -69,6 +69,15 @@ class PluginHost:
 
     manager: pluggy.PluginManager
     plugins: list[PluginInfo] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Plugins left out with ``--keep-going``: (name, why)."""
+
+    def skip(self, name: str, reason: str) -> None:
+        """Leave a failing plugin out of the rest of the run, remembering why."""
+        if self.manager.get_plugin(name) is not None:
+            self.manager.unregister(name=name)
+        self.plugins = [p for p in self.plugins if p.name != name]
+        self.skipped.append((name, reason))
 
     def register(self, plugin: object, info: PluginInfo) -> None:
         try:
@@ -109,9 +118,8 @@ class PluginHost:
                     f"returned {type(result).__name__}; expected a list of {model.__name__}",
                 )
             raw = [RawRecord(item, None) for item in result]
-            valid, found = validate_records(
-                raw, model, f"plugin {impl.plugin_name!r} ({hook_name})"
-            )
+            where = Location(f"plugin {impl.plugin_name!r} ({hook_name})", plugin=impl.plugin_name)
+            valid, found = validate_records(raw, model, where)
             collected.extend((impl.plugin_name, record) for record in valid)
             problems.extend(found)
         return collected
@@ -183,8 +191,10 @@ def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str
 def _call(impl: pluggy.HookImpl, hook_name: str, kwargs: Mapping[str, Any]) -> Any:
     try:
         return impl.function(**{name: kwargs[name] for name in impl.argnames})
-    except (DataError, PluginError):
+    except PluginError:
         raise
+    except DataError as error:  # the plugin's own data files are invalid
+        raise DataError(replace(p, plugin=impl.plugin_name) for p in error.problems) from None
     except Exception as error:
         raise PluginError(
             impl.plugin_name, hook_name, f"raised {type(error).__name__}: {error}"
@@ -205,13 +215,15 @@ def load_plugins(
     builtins: bool = True,
     entry_points: bool = True,
     extra: Sequence[tuple[str, object]] = (),
+    keep_going: bool = False,
 ) -> PluginHost:
     """Build a host with core, built-in, installed, folder and ``extra`` plugins, in that order.
 
     ``only``, when given, is the set of plugin names allowed to load (built-in criteria
     modules included, core defaults excepted), so that a published report can name exactly
     the plugins that produced it. ``extra`` registers (name, object) pairs, as a program
-    embedding renewal-score or a test would.
+    embedding renewal-score or a test would. With ``keep_going``, a plugin that fails to load
+    is left out (see ``PluginHost.skipped``) instead of stopping everything.
     """
     host = new_host()
     candidates: list[Iterator[tuple[PluginInfo, Callable[[], object]]]] = [
@@ -228,8 +240,21 @@ def load_plugins(
     for source in candidates:
         for info, load in source:
             if only is None or info.name in only or info.source == "core":
-                host.register(load(), info)
+                try:
+                    host.register(_loaded(load, info), info)
+                except PluginError as error:
+                    if not keep_going or info.source == "core":
+                        raise
+                    host.skip(info.name, str(error))
     return host
+
+
+def _loaded(load: Callable[[], object], info: PluginInfo) -> object:
+    try:
+        return load()
+    except Exception as error:
+        message = f"cannot be loaded from {info.location}: {type(error).__name__}: {error}"
+        raise PluginError(info.name, "", message) from error
 
 
 def _constant(value: object) -> Callable[[], object]:
@@ -260,16 +285,7 @@ def _entry_points() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
             f"{distribution.name if distribution else '?'}: {entry_point.value}",
             distribution.version if distribution else "",
         )
-        yield info, partial(_load_entry_point, entry_point, info)
-
-
-def _load_entry_point(entry_point: metadata.EntryPoint, info: PluginInfo) -> object:
-    try:
-        return entry_point.load()
-    except Exception as error:
-        raise PluginError(
-            info.name, "", f"cannot be loaded from {info.location}: {type(error).__name__}: {error}"
-        ) from error
+        yield info, entry_point.load
 
 
 def _folder(folder: Path) -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
@@ -294,16 +310,14 @@ def _import_file(name: str, file: Path) -> ModuleType:
         submodule_search_locations=[str(file.parent)] if file.name == "__init__.py" else None,
     )
     if spec is None or spec.loader is None:
-        raise PluginError(name, "", f"cannot be imported from {file}")
+        raise ImportError(f"no loader for {file}")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
+    sys.modules[module_name] = module  # so that the plugin's own relative imports work
     try:
         spec.loader.exec_module(module)
-    except Exception as error:
+    except BaseException:
         del sys.modules[module_name]
-        raise PluginError(
-            name, "", f"cannot be imported from {file}: {type(error).__name__}: {error}"
-        ) from error
+        raise
     return module
 
 

@@ -6,12 +6,16 @@ levels scored s_0 = 0 ... s_{L-1} = 100 and each record i carrying a credibility
 w_i = reliability(grade) x credibility(grade) in [0, 1]:
 
     x_0 = 0
-    advance  to level s:  x_i = x_{i-1} + w_i * max(0, s - x_{i-1})
-    setback  to level s:  x_i = x_{i-1} - w_i * max(0, x_{i-1} - s)
+    advance  to level s:  x_i = x_{i-1} + w_i * max(0, s - x_{i-1})    "at least s"
+    setback  to level s:  x_i = x_{i-1} + w_i * (s - x_{i-1})           "back at s"
 
 so each record moves the score a fraction w_i of the way to the level it shows (reading w_i
-as the chance that the claim holds), later evidence supersedes earlier, and an advance can
-never lower the score: each step is a non-decreasing function of the score before it.
+as the chance that the claim holds). An advance never lowers the score: a new declaration
+does not undo an implementation. A setback says where the criterion stands after a fall,
+so it pulls the score to that level from either side (a fall back to "declared" also shows
+that the declaration was made). Later evidence supersedes earlier, and adding an advance
+never lowers the final score, because every step is a non-decreasing function of the score
+before it (1 - w_i >= 0).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def fold_evidence(
         if record.effect == "advance":
             new = score + weight * max(0.0, target - score)
         else:
-            new = score - weight * max(0.0, score - target)
+            new = score + weight * (target - score)
         contributions.append(
             Contribution(evidence=record.id, delta=round(new - score, PRECISION), weight=weight)
         )
@@ -46,11 +50,11 @@ def fold_evidence(
 
 
 def claimed_level(criterion: Criterion, evidence: Sequence[Evidence]) -> int:
-    """The rubric level the records show, ignoring grades: advances raise it, setbacks cap it."""
+    """The rubric level the records show, grades aside: advances raise it, setbacks set it."""
     level = 0
     for record in evidence:
         index = criterion.level_index(record.level)
-        level = max(level, index) if record.effect == "advance" else min(level, index)
+        level = max(level, index) if record.effect == "advance" else index
     return level
 
 
