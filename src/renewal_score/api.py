@@ -3,41 +3,87 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from renewal_score.agenda import Agenda, collect_agenda
-from renewal_score.datafiles import data_files, load_data_files
+from renewal_score.datafiles import DataSet, data_files, load_data_files
 from renewal_score.engine import RunOptions, build_scorecard
-from renewal_score.errors import DataError, Problem
+from renewal_score.errors import DataError, PluginError, Problem
 from renewal_score.models import Scorecard
 from renewal_score.plugins import PluginHost, load_plugins
 
+T = TypeVar("T")
 
-def load_agenda(
+
+@dataclass(frozen=True)
+class Inputs:
+    """Loaded plugins and data files, ready to be checked and scored."""
+
+    host: PluginHost
+    data: DataSet
+    skipped_files: list[Path]
+    """Files in the given folders that were not read because they are not data files."""
+    keep_going: bool = False
+
+
+def load_inputs(
     evidence: Sequence[Path] = (),
     *,
     plugin_dirs: Sequence[Path] = (),
     plugins: Collection[str] | None = None,
     host: PluginHost | None = None,
-) -> tuple[PluginHost, Agenda, list[Path]]:
-    """Load plugins and data files and check them together.
+    keep_going: bool = False,
+) -> Inputs:
+    """Load plugins and read data files; DataError lists every problem in every file.
 
-    ``evidence`` lists data files or folders of them (TOML, JSON, JSON Lines, CSV).
-    Returns the plugin host, the checked agenda, and the files in those folders that were
-    not read because they are not data files. DataError lists every problem in every file.
+    ``evidence`` lists data files or folders of them (TOML, JSON, JSON Lines, CSV);
+    ``plugins`` limits which plugins load, by name; ``host`` replaces plugin loading (for
+    example one from ``renewal_score.testing.make_host``). With ``keep_going``, plugins that
+    fail to load, raise, or supply invalid records are left out (``host.skipped`` says which
+    and why); problems in data files still stop the run.
     """
-    host = host or load_plugins(plugin_dirs, only=plugins)
+    host = host or load_plugins(plugin_dirs, only=plugins, keep_going=keep_going)
     files, skipped = data_files(evidence)
     problems: list[Problem] = []
     data = load_data_files(files, problems)
-    try:
-        agenda = collect_agenda(host, data)
-    except DataError as error:
-        problems.extend(error.problems)
     if problems:
         raise DataError(problems)
-    return host, agenda, skipped
+    return Inputs(host, data, skipped, keep_going)
+
+
+def checked_agenda(inputs: Inputs) -> Agenda:
+    """The agenda from the plugins and files, checked as a whole."""
+    return _without_failing_plugins(inputs, lambda: collect_agenda(inputs.host, inputs.data))
+
+
+def run(inputs: Inputs, options: RunOptions) -> Scorecard:
+    """Check the agenda and score it."""
+
+    def attempt() -> Scorecard:
+        return build_scorecard(collect_agenda(inputs.host, inputs.data), inputs.host, options)
+
+    return _without_failing_plugins(inputs, attempt)
+
+
+def _without_failing_plugins(inputs: Inputs, step: Callable[[], T]) -> T:
+    """Run ``step``; with keep-going, leave out each plugin it blames and run it again."""
+    host = inputs.host
+    while True:
+        try:
+            return step()
+        except PluginError as error:
+            if not inputs.keep_going or error.plugin not in host.names():
+                raise
+            host.skip(error.plugin, error.detail)
+        except DataError as error:
+            blamed = {p.plugin for p in error.problems}
+            if not inputs.keep_going or not blamed <= host.names():
+                raise
+            for name in sorted(blamed):
+                host.skip(name, "; ".join(str(p) for p in error.problems if p.plugin == name))
 
 
 def score(
@@ -50,15 +96,17 @@ def score(
     plugin_dirs: Sequence[Path] = (),
     plugins: Collection[str] | None = None,
     host: PluginHost | None = None,
+    keep_going: bool = False,
 ) -> Scorecard:
     """Score the agenda that the plugins and data files define, as of a date (default: today).
 
     ``evidence`` adds data files; ``weights`` overrides priority and criterion weights by id;
-    ``aggregation`` names the method for both levels; ``plugins`` limits which plugins load,
-    by name; ``host`` replaces plugin loading entirely (for example one from
-    ``renewal_score.testing.make_host``).
+    ``aggregation`` names the method for both levels; the other arguments are those of
+    ``load_inputs``.
     """
-    host, agenda, _ = load_agenda(evidence, plugin_dirs=plugin_dirs, plugins=plugins, host=host)
+    inputs = load_inputs(
+        evidence, plugin_dirs=plugin_dirs, plugins=plugins, host=host, keep_going=keep_going
+    )
     options = RunOptions(
         as_of=as_of or dt.date.today(),
         subject=subject,
@@ -66,4 +114,4 @@ def score(
         criteria_aggregation=aggregation,
         priorities_aggregation=aggregation,
     )
-    return build_scorecard(agenda, host, options)
+    return run(inputs, options)

@@ -17,16 +17,11 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from renewal_score import __version__
-from renewal_score.api import load_agenda
+from renewal_score.api import Inputs, checked_agenda, load_inputs
 from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
 from renewal_score.models import model_names
-
-if TYPE_CHECKING:
-    from renewal_score.agenda import Agenda
-    from renewal_score.plugins import PluginHost
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
 
@@ -63,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="PATH",
         help="also read the data files PATH (a file, or a folder of them; repeatable)",
+    )
+    inputs.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="leave out plugins that fail, say which and why, and go on with the rest",
     )
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument(
@@ -131,22 +131,25 @@ def _allowed_plugins() -> set[str] | None:
     return None if value is None else {name.strip() for name in value.split(",") if name.strip()}
 
 
-def _load(args: argparse.Namespace, paths: Sequence[Path] = ()) -> tuple[PluginHost, Agenda]:
-    host, agenda, skipped = load_agenda(
-        [*args.evidence, *paths], plugin_dirs=args.plugins_dir, plugins=_allowed_plugins()
+def _inputs(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Inputs:
+    inputs = load_inputs(
+        [*args.evidence, *paths],
+        plugin_dirs=args.plugins_dir,
+        plugins=_allowed_plugins(),
+        keep_going=args.keep_going,
     )
-    for path in skipped:
+    for path in inputs.skipped_files:
         print(f"renewal-score: note: {path} is not a data file; skipped", file=sys.stderr)
-    return host, agenda
+    return inputs
 
 
 def _report(args: argparse.Namespace) -> str:
-    from renewal_score.engine import RunOptions, build_scorecard
+    from renewal_score.api import run
+    from renewal_score.engine import RunOptions
     from renewal_score.render import RENDERERS
 
-    host, agenda = _load(args)
     options = RunOptions(as_of=args.as_of or dt.date.today(), subject=args.subject)
-    return RENDERERS[args.format](build_scorecard(agenda, host, options))
+    return RENDERERS[args.format](run(_inputs(args), options))
 
 
 def _validate(args: argparse.Namespace) -> str:
@@ -157,14 +160,14 @@ def _validate(args: argparse.Namespace) -> str:
     counts = load_data_files(files, problems).counts
     if problems:
         raise DataError(problems)
-    _load(args, args.paths)  # checks the records against the plugins and each other
+    checked_agenda(_inputs(args, args.paths))  # the records against the plugins and each other
     return "".join(f"{path}: {_count(counts[str(path)], 'record')} ok\n" for path in files)
 
 
 def _evidence(args: argparse.Namespace) -> str:
     from renewal_score.datafiles import write_evidence
 
-    _, agenda = _load(args)
+    agenda = checked_agenda(_inputs(args))
     records = list(agenda.evidence)
     if args.criterion is not None:
         if args.criterion not in agenda.criteria:

@@ -23,6 +23,7 @@ from renewal_score.models import (
     PriorityScore,
     Scorecard,
     ScoringContext,
+    SkippedPlugin,
     Status,
 )
 from renewal_score.plugins import PluginHost
@@ -156,6 +157,7 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         priorities=tuple(ranked),
         ranking=tuple(p.id for p in sorted(ranked, key=lambda p: p.rank)),
         excluded=excluded,
+        skipped_plugins=tuple(SkippedPlugin(name=n, reason=r) for n, r in host.skipped),
     )
 
 

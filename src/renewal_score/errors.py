@@ -67,8 +67,8 @@ class PluginError(RenewalScoreError):
     def __init__(self, plugin: str, hook: str, message: str) -> None:
         self.plugin = plugin
         self.hook = hook
-        where = f"plugin {plugin!r}" + (f", hook {hook}" if hook else "")
-        super().__init__(f"{where}: {message}")
+        self.detail = (f"hook {hook}: " if hook else "") + message
+        super().__init__(f"plugin {plugin!r}" + (f", hook {hook}" if hook else "") + f": {message}")
 
 
 class UsageError(RenewalScoreError):

@@ -296,6 +296,14 @@ class ExcludedEvidence(Frozen):
     below_grade: int = 0
 
 
+class SkippedPlugin(Frozen):
+    """A plugin left out of the run with --keep-going, and why: what it would have scored is
+    missing from the scorecard."""
+
+    name: str
+    reason: str
+
+
 class Method(Frozen):
     aggregation: str
     priority_weights: dict[str, float]
@@ -321,6 +329,7 @@ class Scorecard(Frozen):
         description="Priority ids, where action is most needed first.",
     )
     excluded: ExcludedEvidence
+    skipped_plugins: tuple[SkippedPlugin, ...] = ()
 
 
 def model_names() -> dict[str, type[BaseModel]]:

@@ -72,6 +72,10 @@ class PluginHost:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """Plugins left out with ``--keep-going``: (name, why)."""
 
+    def names(self) -> set[str]:
+        """Names of the plugins loaded (core defaults excepted: they cannot be left out)."""
+        return {p.name for p in self.plugins if p.source != "core"}
+
     def skip(self, name: str, reason: str) -> None:
         """Leave a failing plugin out of the rest of the run, remembering why."""
         if self.manager.get_plugin(name) is not None:
@@ -245,7 +249,7 @@ def load_plugins(
                 except PluginError as error:
                     if not keep_going or info.source == "core":
                         raise
-                    host.skip(info.name, str(error))
+                    host.skip(info.name, error.detail)
     return host
 
 

@@ -49,6 +49,9 @@ def _headline(card: Scorecard) -> list[str]:
             f"Not counted: {_records(excluded.after_as_of)} dated after {card.as_of.isoformat()}, "
             f"{_records(excluded.other_subject)} about other subjects"
         )
+    lines += [
+        f"Left out, so not scored: plugin {p.name!r}: {p.reason}" for p in card.skipped_plugins
+    ]
     return lines
 
 
