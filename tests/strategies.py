@@ -63,7 +63,7 @@ def evidence_for(
     level = draw(st.sampled_from(criterion.rubric))
     effect = effect or draw(st.sampled_from(["advance", "advance", "setback"]))
     if concrete is None:
-        concrete = (level.needs_concrete and effect == "advance") or draw(st.booleans())
+        concrete = level.needs_concrete or draw(st.booleans())
     day = draw(DATES)
     return Evidence(
         id=f"{prefix}-{draw(st.integers(0, 10**9))}",

@@ -114,7 +114,7 @@ def _check_evidence(
         problems.append(_unknown(where, record.id, "level", record.level, levels, scope))
         return problems
     level = criterion.rubric[criterion.level_index(record.level)]
-    if record.kind == "declaratory" and record.effect == "advance" and level.needs_concrete:
+    if record.kind == "declaratory" and level.needs_concrete:
         message = (
             f"declaratory evidence cannot show level {level.id!r}, which needs concrete "
             'evidence (set kind = "concrete" if something was built, spent, ratified or deployed)'

@@ -23,7 +23,7 @@ from renewal_score.errors import DataError, Problem
 from renewal_score.hookspecs import hookimpl
 
 Aggregator = Callable[[Sequence[float], Sequence[float]], float]
-"""An aggregation method: (values, weights summing to 1) -> aggregate."""
+"""An aggregation method: (values, weights summing to 1) -> aggregate (as plugins.Aggregator)."""
 
 
 def normalise(weights: Mapping[str, float], group: str) -> dict[str, float]:

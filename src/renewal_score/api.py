@@ -26,6 +26,8 @@ class Inputs:
     data: DataSet
     skipped_files: list[Path]
     """Files in the given folders that were not read because they are not data files."""
+    problems: list[Problem]
+    """Problems found in the data files, reported with those of the agenda as a whole."""
     keep_going: bool = False
 
 
@@ -37,7 +39,7 @@ def load_inputs(
     host: PluginHost | None = None,
     keep_going: bool = False,
 ) -> Inputs:
-    """Load plugins and read data files; DataError lists every problem in every file.
+    """Load plugins and read data files, keeping the problems of invalid records for later.
 
     ``evidence`` lists data files or folders of them (TOML, JSON, JSON Lines, CSV);
     ``plugins`` limits which plugins load, by name; ``host`` replaces plugin loading (for
@@ -49,23 +51,32 @@ def load_inputs(
     files, skipped = data_files(evidence)
     problems: list[Problem] = []
     data = load_data_files(files, problems)
-    if problems:
-        raise DataError(problems)
-    return Inputs(host, data, skipped, keep_going)
+    return Inputs(host, data, skipped, problems, keep_going)
 
 
 def checked_agenda(inputs: Inputs) -> Agenda:
-    """The agenda from the plugins and files, checked as a whole."""
-    return _without_failing_plugins(inputs, lambda: collect_agenda(inputs.host, inputs.data))
+    """The agenda from the plugins and files, checked as a whole.
+
+    DataError lists every problem: of each record on its own and of records together.
+    """
+    return _without_failing_plugins(inputs, lambda: _collect(inputs))
 
 
 def run(inputs: Inputs, options: RunOptions) -> Scorecard:
     """Check the agenda and score it."""
+    return _without_failing_plugins(
+        inputs, lambda: build_scorecard(_collect(inputs), inputs.host, options)
+    )
 
-    def attempt() -> Scorecard:
-        return build_scorecard(collect_agenda(inputs.host, inputs.data), inputs.host, options)
 
-    return _without_failing_plugins(inputs, attempt)
+def _collect(inputs: Inputs) -> Agenda:
+    try:
+        agenda = collect_agenda(inputs.host, inputs.data)
+    except DataError as error:
+        raise DataError([*inputs.problems, *error.problems]) from None
+    if inputs.problems:
+        raise DataError(inputs.problems)
+    return agenda
 
 
 def _without_failing_plugins(inputs: Inputs, step: Callable[[], T]) -> T:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs
-from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
+from renewal_score.errors import DataError, RenewalScoreError, UsageError
 from renewal_score.models import model_names
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
@@ -79,7 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the scoring report",
         description="Score every priority of the agenda and print the report.",
     )
-    report.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    report.add_argument(
+        "--format",
+        default="text",
+        metavar="NAME",
+        help="text (default), markdown, json, or a format a plugin adds",
+    )
     report.add_argument(
         "--as-of",
         type=_date,
@@ -146,22 +151,20 @@ def _inputs(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Inputs:
 def _report(args: argparse.Namespace) -> str:
     from renewal_score.api import run
     from renewal_score.engine import RunOptions
-    from renewal_score.render import RENDERERS
 
+    inputs = _inputs(args)
+    formats = inputs.host.formats()
+    if args.format not in formats:
+        raise UsageError(_unknown_id("format", args.format, formats))
     options = RunOptions(as_of=args.as_of or dt.date.today(), subject=args.subject)
-    return RENDERERS[args.format](run(_inputs(args), options))
+    return formats[args.format](run(inputs, options))
 
 
 def _validate(args: argparse.Namespace) -> str:
-    from renewal_score.datafiles import data_files, load_data_files
-
-    files, _ = data_files(args.paths)
-    problems: list[Problem] = []
-    counts = load_data_files(files, problems).counts
-    if problems:
-        raise DataError(problems)
-    checked_agenda(_inputs(args, args.paths))  # the records against the plugins and each other
-    return "".join(f"{path}: {_count(counts[str(path)], 'record')} ok\n" for path in files)
+    inputs = _inputs(args, args.paths)
+    checked_agenda(inputs)  # each record, and the records against the plugins and each other
+    counts = inputs.data.counts
+    return "".join(f"{path}: {_count(count, 'record')} ok\n" for path, count in counts.items())
 
 
 def _evidence(args: argparse.Namespace) -> str:

@@ -46,8 +46,9 @@ METHOD_DESCRIPTION = (
 class RunOptions:
     """What a scoring run is asked for.
 
-    ``weights`` overrides the weight of priorities and criteria by id. ``aggregation`` names
-    the aggregator for criteria into priorities and for priorities into the overall index.
+    ``weights`` overrides the weight of priorities and criteria by id.
+    ``criteria_aggregation`` names the aggregator of criteria into priorities,
+    ``priorities_aggregation`` that of priorities into the overall index.
     ``min_grade_weight`` leaves out evidence whose grade weight is below it.
     """
 

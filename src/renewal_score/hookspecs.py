@@ -24,6 +24,7 @@ from renewal_score.models import (
     Criterion,
     Evidence,
     Priority,
+    Scorecard,
     ScoringContext,
     Subject,
 )
@@ -51,9 +52,9 @@ def register_subjects() -> Sequence[Subject | Mapping[str, Any]]:
 def register_priorities() -> Sequence[Priority | Mapping[str, Any]]:
     """Add priorities (recommendations) to the agenda being scored.
 
-    Called once per run, before criteria are collected. A priority id may be declared by one
-    plugin only; a plugin that only adds criteria to another plugin's priority does not
-    declare it again.
+    Called once per run, before criteria are collected. A priority id has one definition:
+    the same priority declared twice counts once, a different one under the same id is an
+    error. A plugin that adds criteria to another plugin's priority need not declare it.
 
     :return: the priorities this plugin contributes.
     """
@@ -64,7 +65,8 @@ def register_criteria() -> Sequence[Criterion | Mapping[str, Any]]:
     """Add criteria, each with its ordered rubric, to priorities of the agenda.
 
     Called once per run, after priorities are collected. Each criterion names an existing
-    priority (from any plugin). A criterion id may be defined by one plugin only.
+    priority (from any plugin). A criterion id has one definition: two different criteria
+    under one id are an error naming both plugins.
 
     :return: the criteria this plugin contributes.
     """
@@ -88,8 +90,9 @@ def score_criterion(
 ) -> Assessment | None:
     """Score one criterion from its evidence, by the plugin's own logic.
 
-    Called once per criterion and run, after evidence is filtered to the subject and the
-    as-of date of the run and sorted by (effective date, id). The first implementation that
+    Called once per criterion and run, after evidence is filtered to the subject, the as-of
+    date and the grade threshold of the run, and sorted by effective date (on one date,
+    advances before setbacks, then by id). The first implementation that
     returns an ``Assessment`` wins; return ``None`` to leave the criterion to the next one.
     The built-in rubric scorer runs last and scores every criterion no other plugin claims.
     ``context`` carries the as-of date, the subject and the credibility weight of each grade.
@@ -111,4 +114,17 @@ def register_aggregations() -> Mapping[str, Callable[[Sequence[float], Sequence[
     ``geometric`` and ``minimum``.
 
     :return: a mapping from method name to function.
+    """
+
+
+@hookspec
+def register_formats() -> Mapping[str, Callable[[Scorecard], str]]:
+    """Add report formats, selectable by name with ``report --format``.
+
+    Called once per run of ``report``, after scoring, to find the renderer asked for. Each
+    renderer takes the scorecard and returns the whole report as text; it must escape any
+    text it takes from evidence, criteria or plugins for its format. Names must be unique
+    across plugins; the built-ins are ``text``, ``markdown`` and ``json``.
+
+    :return: a mapping from format name to renderer.
     """

@@ -31,11 +31,20 @@ from pydantic import BaseModel
 from renewal_score import hookspecs
 from renewal_score.datafiles import RawRecord, validate_records
 from renewal_score.errors import DataError, Location, PluginError, Problem
-from renewal_score.models import Assessment, Criterion, Evidence, ScoringContext
+from renewal_score.models import Assessment, Criterion, Evidence, Scorecard, ScoringContext
 
 ENTRY_POINT_GROUP = "renewal_score"
 
-CORE_PLUGINS: tuple[str, ...] = ("renewal_score.scoring", "renewal_score.aggregation")
+Aggregator = Callable[[Sequence[float], Sequence[float]], float]
+"""An aggregation method: (values, weights summing to 1) -> aggregate."""
+Renderer = Callable[[Scorecard], str]
+"""A report format: scorecard -> text."""
+
+CORE_PLUGINS: tuple[str, ...] = (
+    "renewal_score.scoring",
+    "renewal_score.aggregation",
+    "renewal_score.render",
+)
 """Default implementations of the method's hooks; always loaded, and always overridable."""
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
@@ -128,30 +137,34 @@ class PluginHost:
             problems.extend(found)
         return collected
 
-    def aggregations(self) -> dict[str, Callable[[Sequence[float], Sequence[float]], float]]:
-        """Aggregation methods by name, from every plugin; a name may be registered once."""
-        methods: dict[str, Callable[[Sequence[float], Sequence[float]], float]] = {}
+    def aggregations(self) -> dict[str, Aggregator]:
+        """Aggregation methods by name, from every plugin."""
+        return self._named("register_aggregations", "aggregation")
+
+    def formats(self) -> dict[str, Renderer]:
+        """Report formats by name, from every plugin."""
+        return self._named("register_formats", "format")
+
+    def _named(self, hook_name: str, what: str) -> dict[str, Any]:
+        """Call a hook returning {name: function} on every plugin; a name may be taken once."""
+        functions: dict[str, Any] = {}
         owners: dict[str, str] = {}
-        for impl in self.manager.hook.register_aggregations.get_hookimpls():
-            result = _call(impl, "register_aggregations", {})
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            result = _call(impl, hook_name, {})
             if not isinstance(result, Mapping) or not all(
                 isinstance(k, str) and callable(v) for k, v in result.items()
             ):
-                raise PluginError(
-                    impl.plugin_name,
-                    "register_aggregations",
-                    f"returned {type(result).__name__}; expected a mapping of names to functions",
+                message = (
+                    f"returned {type(result).__name__}; expected a mapping of names to functions"
                 )
+                raise PluginError(impl.plugin_name, hook_name, message)
             for name, function in result.items():
                 if name in owners:
-                    raise PluginError(
-                        impl.plugin_name,
-                        "register_aggregations",
-                        f"aggregation {name!r} is already registered by plugin {owners[name]!r}",
-                    )
-                methods[name] = function
+                    message = f"{what} {name!r} is already registered by plugin {owners[name]!r}"
+                    raise PluginError(impl.plugin_name, hook_name, message)
+                functions[name] = function
                 owners[name] = impl.plugin_name
-        return methods
+        return functions
 
     def score_criterion(
         self, criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext

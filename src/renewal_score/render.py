@@ -14,6 +14,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from renewal_score.hookspecs import hookimpl
 from renewal_score.models import Evidence, PriorityScore, Scorecard
 
 TEXT_WIDTH = 100
@@ -44,11 +45,13 @@ def _headline(card: Scorecard) -> list[str]:
         f" evidence counted: {overall.evidence_count} records",
     ]
     excluded = card.excluded
-    if excluded.after_as_of or excluded.other_subject:
-        lines.append(
-            f"Not counted: {_records(excluded.after_as_of)} dated after {card.as_of.isoformat()}, "
-            f"{_records(excluded.other_subject)} about other subjects"
-        )
+    reasons = [
+        (excluded.after_as_of, f"dated after {card.as_of.isoformat()}"),
+        (excluded.other_subject, "about other subjects"),
+        (excluded.below_grade, f"graded below {card.method.min_grade_weight}"),
+    ]
+    if any(count for count, _ in reasons):
+        lines.append("Not counted: " + ", ".join(f"{_records(n)} {why}" for n, why in reasons if n))
     lines += [
         f"Left out, so not scored: plugin {p.name!r}: {p.reason}" for p in card.skipped_plugins
     ]
@@ -237,8 +240,7 @@ def render_json(card: Scorecard) -> str:
     return card.model_dump_json(indent=2) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Scorecard], str]] = {
-    "text": render_text,
-    "markdown": render_markdown,
-    "json": render_json,
-}
+@hookimpl
+def register_formats() -> dict[str, Callable[[Scorecard], str]]:
+    """The built-in report formats."""
+    return {"text": render_text, "markdown": render_markdown, "json": render_json}

@@ -43,7 +43,11 @@ def fold_evidence(
         else:
             new = score + weight * (target - score)
         contributions.append(
-            Contribution(evidence=record.id, delta=round(new - score, PRECISION), weight=weight)
+            Contribution(
+                evidence=record.id,
+                delta=round(new - score, PRECISION),
+                weight=round(weight, PRECISION),
+            )
         )
         score = new
     return score, contributions
