@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -191,9 +192,22 @@ def _schema(args: argparse.Namespace) -> str:
 def _plugins(args: argparse.Namespace) -> str:
     from tabulate import tabulate
 
-    from renewal_score.plugins import load_plugins
+    from renewal_score.models import Criterion, Evidence, Priority
 
-    host = load_plugins(args.plugins_dir, only=_allowed_plugins())
+    host = _inputs(args).host
+    problems: list[Problem] = []
+
+    def ids_by_plugin(hook: str, model: type[Priority | Criterion]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for name, record in host.collect(hook, model, problems):
+            found.setdefault(name, []).append(record.id)
+        return found
+
+    priorities = ids_by_plugin("register_priorities", Priority)
+    criteria = ids_by_plugin("register_criteria", Criterion)
+    evidence = Counter(name for name, _ in host.collect("register_evidence", Evidence, problems))
+    if problems:
+        raise DataError(problems)
     rows = [
         {
             "name": p.name,
@@ -201,13 +215,27 @@ def _plugins(args: argparse.Namespace) -> str:
             "source": p.source,
             "location": p.location,
             "hooks": host.hooks_of(p.name),
+            "priorities": priorities.get(p.name, []),
+            "criteria": criteria.get(p.name, []),
+            "evidence": evidence.get(p.name, 0),
         }
         for p in host.plugins
     ]
     if args.format == "json":
         return json.dumps(rows, indent=2) + "\n"
-    table = [[r["name"], r["version"], r["source"], ", ".join(r["hooks"])] for r in rows]
-    return tabulate(table, ["name", "version", "source", "hooks"], tablefmt="simple") + "\n"
+    table = [
+        [
+            r["name"],
+            r["version"],
+            r["source"],
+            "\n".join(r["hooks"]),
+            "\n".join(r["priorities"] + r["criteria"]),
+            r["evidence"],
+        ]
+        for r in rows
+    ]
+    headers = ["name", "version", "source", "hooks", "priorities, criteria", "evidence"]
+    return tabulate(table, headers, tablefmt="simple", disable_numparse=True) + "\n"
 
 
 def _count(number: int, noun: str) -> str:
