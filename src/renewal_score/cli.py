@@ -21,7 +21,7 @@ from pathlib import Path
 
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs
-from renewal_score.errors import DataError, RenewalScoreError, UsageError
+from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
 from renewal_score.models import model_names
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
@@ -225,14 +225,14 @@ def _plugins(args: argparse.Namespace) -> str:
         return json.dumps(rows, indent=2) + "\n"
     table = [
         [
-            r["name"],
-            r["version"],
-            r["source"],
-            "\n".join(r["hooks"]),
-            "\n".join(r["priorities"] + r["criteria"]),
-            r["evidence"],
+            p.name,
+            p.version,
+            p.source,
+            "\n".join(host.hooks_of(p.name)),
+            "\n".join([*priorities.get(p.name, []), *criteria.get(p.name, [])]),
+            evidence.get(p.name, 0),
         ]
-        for r in rows
+        for p in host.plugins
     ]
     headers = ["name", "version", "source", "hooks", "priorities, criteria", "evidence"]
     return tabulate(table, headers, tablefmt="simple", disable_numparse=True) + "\n"
