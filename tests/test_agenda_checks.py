@@ -62,8 +62,11 @@ def problems_of(*plugins: object) -> list[str]:
             {"grade": "G7"},
             "record e1: grade: 'G7' is not valid (expected an Admiralty grade: source reliability A-F",
         ),
-        ({"date": "2024-02-30"}, "record e1: date: day is out of range for month"),
-        ({"statement": "  "}, "record e1: statement: String should have at least 1 character"),
+        (
+            {"date": "2024-02-30"},
+            "record e1: date: '2024-02-30' is not a real date: day is out of range for month",
+        ),
+        ({"statement": "  "}, "record e1: statement: must not be empty"),
         ({"source": {"publisher": "x"}}, "record e1: source.title: is required but missing"),
     ],
 )

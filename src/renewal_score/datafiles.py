@@ -85,7 +85,7 @@ def _read_toml(path: Path, text: str) -> Tables:
         line = int(match.group(1)) if match else None
         raise _fail(path, f"invalid TOML: {error}", line) from None
     tables: Tables = {}
-    for key, records in _arrays(path, document).items():
+    for key, records in _arrays(path, document, text).items():
         header = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(key) + r"[ \t]*\]\]", re.MULTILINE)
         lines: list[int | None] = [
             text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)
@@ -96,7 +96,7 @@ def _read_toml(path: Path, text: str) -> Tables:
     return tables
 
 
-def _arrays(path: Path, document: Any) -> dict[str, list[Any]]:
+def _arrays(path: Path, document: Any, text: str) -> dict[str, list[Any]]:
     """The record arrays of a TOML or JSON document; other top-level keys are mistakes."""
     if not isinstance(document, dict):
         kinds = ", ".join(MODELS)
@@ -105,10 +105,19 @@ def _arrays(path: Path, document: Any) -> dict[str, list[Any]]:
         if name not in MODELS:
             close = difflib.get_close_matches(name, MODELS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise _fail(path, f"unknown table (expected {', '.join(MODELS)}){hint}", field=name)
+            message = f"unknown table (expected {', '.join(MODELS)}){hint}"
+            raise _fail(path, message, _line_of_key(text, name), name)
         if not isinstance(value, list):
-            raise _fail(path, "must be an array of records", field=name)
+            raise _fail(path, "must be an array of records", _line_of_key(text, name), name)
     return dict(document)
+
+
+def _line_of_key(text: str, name: str) -> int | None:
+    """The line on which a top-level TOML table or key, or a JSON key, is first named."""
+    key = re.escape(name)
+    toml = re.compile(r'^[ \t]*(\[\[?[ \t]*)?"?' + key + r'"?[ \t]*[\]=]', re.MULTILINE)
+    found = toml.search(text) or re.search(r'"' + key + r'"\s*:', text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _read_json(path: Path, text: str) -> Tables:
@@ -120,7 +129,7 @@ def _read_json(path: Path, text: str) -> Tables:
     if isinstance(document, list):
         return {"evidence": _json_records(text, document, text.find("["))}
     tables: Tables = {}
-    for key, records in _arrays(path, document).items():
+    for key, records in _arrays(path, document, text).items():
         found = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', text)
         tables[key] = _json_records(text, records, found.end() - 1 if found else -1)
     return tables
@@ -147,7 +156,8 @@ def _element_lines(text: str, array_start: int, count: int) -> list[int | None]:
 def _read_jsonl(path: Path, text: str) -> Tables:
     records: list[RawRecord] = []
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on line feeds only: JSON leaves U+2028 and friends unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -165,6 +175,7 @@ def _read_csv(path: Path, text: str) -> Tables:
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     records = []
     try:
+        _ = reader.fieldnames  # reads the header row, so that line numbers start after it
         line = reader.line_num + 1
         for row in reader:
             if None in row:
@@ -290,7 +301,8 @@ def write_evidence(records: Sequence[Evidence], file_format: str) -> str:
         )
     if file_format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        # CRLF (RFC 4180) also makes the writer quote a field holding a lone carriage return.
+        writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(EVIDENCE_COLUMNS)
         for record in records:
             flat = _flatten(record.model_dump(mode="json"))
@@ -353,6 +365,8 @@ def _explain(detail: Any, location: Sequence[str], model: type[BaseModel]) -> st
         return f"unknown field (allowed: {', '.join(allowed)}){hint}"
     if kind == "missing":
         return "is required but missing"
+    if kind == "string_too_short":
+        return "must not be empty"
     if kind == "string_pattern_mismatch" and location[-1] in EXPECTED_FORMS:
         return f"{detail['input']!r} is not valid (expected {EXPECTED_FORMS[location[-1]]})"
     message = str(detail["msg"]).removeprefix("Value error, ")

@@ -177,7 +177,10 @@ class Evidence(Frozen):
     @field_validator("date")
     @classmethod
     def _date_exists(cls, value: str) -> str:
-        event_date_span(value)
+        try:
+            event_date_span(value)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a real date: {error}") from None
         return value
 
     @property
