@@ -13,7 +13,6 @@ import difflib
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +22,7 @@ from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs
 from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
 from renewal_score.models import model_names
+from renewal_score.outputs import write_atomically
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
 
@@ -123,6 +123,24 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", parents=[output], help="print a model's JSON Schema")
     schema.add_argument("model", choices=sorted(model_names()))
     schema.set_defaults(handler=_schema)
+
+    scaffold = commands.add_parser(
+        "new-plugin",
+        parents=[inputs],
+        help="create a criteria plugin package to start from",
+        description="Create an installable plugin package NAME in DIR: pyproject.toml with the "
+        "entry point, a module with hook implementations, criteria and evidence data files, a "
+        "README and a test using renewal_score.testing.",
+    )
+    scaffold.add_argument("name", metavar="NAME", help="the plugin's name, e.g. digital-trade")
+    scaffold.add_argument(
+        "--dir",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="where to create the package folder (default: here)",
+    )
+    scaffold.set_defaults(handler=_new_plugin, output=None)
 
     plugins = commands.add_parser(
         "plugins", parents=[inputs, output], help="list the loaded plugins"
@@ -238,6 +256,18 @@ def _plugins(args: argparse.Namespace) -> str:
     return tabulate(table, headers, tablefmt="simple", disable_numparse=True) + "\n"
 
 
+def _new_plugin(args: argparse.Namespace) -> str:
+    from renewal_score.engine import default_subject
+    from renewal_score.scaffold import new_plugin
+
+    agenda = checked_agenda(_inputs(args))
+    subject = default_subject(agenda) if agenda.subjects else None
+    folder = new_plugin(
+        args.name, args.dir, subject=subject, core_version=__version__, today=dt.date.today()
+    )
+    return f"created {folder}\ninstall it with: pip install {folder}\n"
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
@@ -247,26 +277,6 @@ def _unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
     return f"unknown {kind} {value!r}{hint}"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder, then rename over it."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        # mkstemp makes the file private; give it the mode a plain write would have given.
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def main(argv: Sequence[str] | None = None) -> int:
