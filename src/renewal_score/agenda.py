@@ -15,10 +15,10 @@ from typing import TypeVar
 
 from renewal_score.datafiles import DataSet
 from renewal_score.errors import DataError, Location, Problem
-from renewal_score.models import Criterion, Evidence, Priority, Subject
+from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
 
-RecordT = TypeVar("RecordT", bound=Subject | Priority | Criterion | Evidence)
+RecordT = TypeVar("RecordT", bound=Subject | Priority | Criterion | Evidence | Observation)
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class Agenda:
     criteria: dict[str, Criterion]
     evidence: tuple[Evidence, ...]
     origins: dict[str, Location]
-    """Where each evidence record came from (plugin or file and line), by id."""
+    """Where each evidence record and observation came from (plugin or file and line), by id."""
+    observations: tuple[Observation, ...] = ()
 
     def criteria_of(self, priority_id: str) -> list[Criterion]:
         return [c for c in self.criteria.values() if c.priority == priority_id]
@@ -76,9 +77,27 @@ def collect_agenda(host: PluginHost, files: DataSet | None = None) -> Agenda:
     )
     for record in evidence.values():
         problems.extend(_check_evidence(origins[record.id], record, subjects, criteria))
+    observations, measured = _unique(
+        located("register_observations", Observation, files.observations),
+        "observation",
+        problems,
+    )
+    for observation in observations.values():
+        where = measured[observation.id]
+        if observation.id in origins:
+            message = f"an evidence record has this id too, in {origins[observation.id]}"
+            problems.append(where.problem(observation.id, "id", message))
+        problems.extend(_check_observation(where, observation, subjects, criteria))
     if problems:
         raise DataError(problems)
-    return Agenda(subjects, priorities, criteria, tuple(evidence.values()), origins)
+    return Agenda(
+        subjects,
+        priorities,
+        criteria,
+        tuple(evidence.values()),
+        {**origins, **measured},
+        tuple(observations.values()),
+    )
 
 
 def _unique(
@@ -120,6 +139,35 @@ def _check_evidence(
             'evidence (set kind = "concrete" if something was built, spent, ratified or deployed)'
         )
         problems.append(where.problem(record.id, "level", message))
+    return problems
+
+
+def _check_observation(
+    where: Location,
+    record: Observation,
+    subjects: dict[str, Subject],
+    criteria: dict[str, Criterion],
+) -> list[Problem]:
+    problems = []
+    if record.subject not in subjects:
+        problems.append(_unknown(where, record.id, "subject", record.subject, subjects))
+    criterion = criteria.get(record.criterion)
+    if criterion is None:
+        problems.append(_unknown(where, record.id, "criterion", record.criterion, criteria))
+        return problems
+    if criterion.indicator is None:
+        message = f"criterion {criterion.id!r} has no indicator to measure (it has a rubric)"
+        return [*problems, where.problem(record.id, "criterion", message)]
+    components = {c.id: c for c in criterion.indicator.components}
+    component = components.get(record.component)
+    if component is None:
+        scope = f"the indicator of criterion {criterion.id!r}"
+        problems.append(
+            _unknown(where, record.id, "component", record.component, components, scope)
+        )
+    elif component.transform == "log" and record.value <= 0:
+        message = f"{record.value} cannot be log-transformed (a positive value is needed)"
+        problems.append(where.problem(record.id, "value", message))
     return problems
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from renewal_score.errors import DataError, Location, Problem, UsageError
 from renewal_score.hookspecs import hookimpl
-from renewal_score.models import Criterion, Evidence, Priority, Source, Subject
+from renewal_score.models import Criterion, Evidence, Observation, Priority, Source, Subject
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -73,6 +73,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "priorities": Priority,
     "criteria": Criterion,
     "evidence": Evidence,
+    "observations": Observation,
 }
 """The kinds of record a data file may hold, by table name, in the order they are checked."""
 
@@ -259,6 +260,7 @@ class DataSet:
     priorities: list[tuple[Location, Priority]] = field(default_factory=list)
     criteria: list[tuple[Location, Criterion]] = field(default_factory=list)
     evidence: list[tuple[Location, Evidence]] = field(default_factory=list)
+    observations: list[tuple[Location, Observation]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     """Valid records per file, by path."""
 
@@ -417,3 +419,7 @@ class DataPlugin:
     @hookimpl
     def register_evidence(self) -> list[Evidence]:
         return [record for _, record in self._data.evidence]
+
+    @hookimpl
+    def register_observations(self) -> list[Observation]:
+        return [record for _, record in self._data.observations]

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from renewal_score.agenda import Agenda
 from renewal_score.aggregation import Aggregator, normalise
@@ -19,6 +20,7 @@ from renewal_score.models import (
     Evidence,
     ExcludedEvidence,
     Method,
+    Observation,
     OverallScore,
     PriorityScore,
     Scorecard,
@@ -28,6 +30,8 @@ from renewal_score.models import (
 )
 from renewal_score.plugins import PluginHost
 from renewal_score.scoring import PRECISION, declaratory_share
+
+RecordT = TypeVar("RecordT", Evidence, Observation)
 
 STATUS_BANDS = {"on track": 50.0, "signs of progress": 25.0}
 """Lowest score for each status below "achieved" (score >= the priority's target)."""
@@ -70,12 +74,13 @@ def default_subject(agenda: Agenda) -> str:
     return min(counts, key=lambda subject: (-counts[subject], subject))
 
 
-def evidence_order(record: Evidence) -> tuple[dt.date, bool, str]:
+def evidence_order(record: Evidence | Observation) -> tuple[dt.date, bool, str]:
     """Records are applied by effective date; on one date, advances before setbacks, then by id.
 
     A source that reports a state and its reversal together thus ends at the reversal.
     """
-    return record.effective_date, record.effect == "setback", record.id
+    setback = isinstance(record, Evidence) and record.effect == "setback"
+    return record.effective_date, setback, record.id
 
 
 def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Scorecard:
@@ -85,10 +90,10 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         known = ", ".join(sorted(agenda.subjects))
         raise UsageError(f"unknown subject {subject_id!r} (known: {known})")
     context = ScoringContext(as_of=options.as_of, subject=subject_id)
-    counted, excluded = _select(agenda.evidence, context, options.min_grade_weight)
-    by_criterion: dict[str, list[Evidence]] = defaultdict(list)
-    for record in sorted(counted, key=evidence_order):
-        by_criterion[record.criterion].append(record)
+    reasons: Counter[str] = Counter()
+    by_criterion = _select(agenda.evidence, agenda, context, options.min_grade_weight, reasons)
+    measured = _select(agenda.observations, agenda, context, options.min_grade_weight, reasons)
+    counted = [r for group in (by_criterion, measured) for rs in group.values() for r in rs]
     aggregators = host.aggregations()
     combine_criteria = _aggregator(aggregators, options.criteria_aggregation)
     combine_priorities = _aggregator(aggregators, options.priorities_aggregation)
@@ -108,7 +113,7 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         criteria = []
         for criterion in members:
             plugin, assessment = host.score_criterion(
-                criterion, by_criterion[criterion.id], context
+                criterion, by_criterion[criterion.id], measured[criterion.id], context
             )
             criteria.append(
                 CriterionScore(
@@ -120,7 +125,7 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
                     **dict(assessment),
                 )
             )
-        records = [r for c in members for r in by_criterion[c.id]]
+        records = [r for c in members for group in (by_criterion, measured) for r in group[c.id]]
         priorities.append(
             _priority_score(
                 priority.id,
@@ -157,7 +162,7 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         method=method,
         priorities=tuple(ranked),
         ranking=tuple(p.id for p in sorted(ranked, key=lambda p: p.rank)),
-        excluded=excluded,
+        excluded=ExcludedEvidence(**reasons),
         skipped_plugins=tuple(SkippedPlugin(name=n, reason=r) for n, r in host.skipped),
     )
 
@@ -175,21 +180,34 @@ def _aggregation_name(options: RunOptions) -> str:
 
 
 def _select(
-    evidence: Sequence[Evidence], context: ScoringContext, min_grade_weight: float
-) -> tuple[list[Evidence], ExcludedEvidence]:
-    """The records that count for this subject and date, and how many were left out and why."""
-    counted = []
-    reasons: Counter[str] = Counter()
-    for record in evidence:
+    records: Sequence[RecordT],
+    agenda: Agenda,
+    context: ScoringContext,
+    min_grade_weight: float,
+    reasons: Counter[str],
+) -> dict[str, list[RecordT]]:
+    """The records that count, by criterion in the order they apply; ``reasons`` counts the
+    others by why they were left out (nothing is dropped silently)."""
+    counted: dict[str, list[RecordT]] = defaultdict(list)
+    for record in sorted(records, key=evidence_order):
+        valid_years = agenda.criteria[record.criterion].valid_years
         if record.subject != context.subject:
             reasons["other_subject"] += 1
         elif record.effective_date > context.as_of:
             reasons["after_as_of"] += 1
         elif context.grade_weight(record.grade) < min_grade_weight:
             reasons["below_grade"] += 1
+        elif valid_years is not None and record.effective_date < _years_before(
+            context.as_of, valid_years
+        ):
+            reasons["expired"] += 1
         else:
-            counted.append(record)
-    return counted, ExcludedEvidence(**reasons)
+            counted[record.criterion].append(record)
+    return counted
+
+
+def _years_before(day: dt.date, years: float) -> dt.date:
+    return day - dt.timedelta(days=round(365.25 * years))
 
 
 def _mean_of(
@@ -210,7 +228,7 @@ def _priority_score(
     weight: float,
     criteria: list[CriterionScore],
     weights: list[float],
-    records: list[Evidence],
+    records: Sequence[Evidence | Observation],
     context: ScoringContext,
     combine: Aggregator,
 ) -> PriorityScore:
@@ -268,7 +286,7 @@ def _rank(priorities: list[PriorityScore]) -> list[PriorityScore]:
 def _overall(
     priorities: list[PriorityScore],
     weights: list[float],
-    counted: list[Evidence],
+    counted: Sequence[Evidence | Observation],
     context: ScoringContext,
     combine: Aggregator,
 ) -> OverallScore:

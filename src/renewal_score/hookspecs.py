@@ -23,6 +23,7 @@ from renewal_score.models import (
     Assessment,
     Criterion,
     Evidence,
+    Observation,
     Priority,
     Scorecard,
     ScoringContext,
@@ -84,9 +85,24 @@ def register_evidence() -> Sequence[Evidence | Mapping[str, Any]]:
     """
 
 
+@hookspec
+def register_observations() -> Sequence[Observation | Mapping[str, Any]]:
+    """Supply measurements for quantitative criteria (those with an ``indicator``).
+
+    Called once per run, after criteria are collected. Each observation names a criterion
+    with an indicator, one of its components, a declared subject, a date, a value, its
+    source and Admiralty grade. Observation ids are unique across all plugins and files.
+
+    :return: the observations this plugin supplies.
+    """
+
+
 @hookspec(firstresult=True)
 def score_criterion(
-    criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
+    criterion: Criterion,
+    evidence: Sequence[Evidence],
+    observations: Sequence[Observation],
+    context: ScoringContext,
 ) -> Assessment | None:
     """Score one criterion from its evidence, by the plugin's own logic.
 
@@ -99,6 +115,7 @@ def score_criterion(
 
     :param criterion: the criterion to score.
     :param evidence: the records counted for it (possibly none), oldest first.
+    :param observations: the measurements counted for it (possibly none), oldest first.
     :param context: the settings of this run.
     :return: the assessment (score 0-100 or None when unrated), or None to decline.
     """

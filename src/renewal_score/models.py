@@ -49,6 +49,12 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+def _require_unique(ids: list[str], what: str) -> None:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"{what} must be unique; repeated: {', '.join(duplicates)}")
+
+
 def event_date_span(text: str) -> tuple[dt.date, dt.date, DatePrecision]:
     """First and last day of the period an event date names, and its precision.
 
@@ -73,6 +79,22 @@ def event_date_span(text: str) -> tuple[dt.date, dt.date, DatePrecision]:
         )
     day = dt.date(year, month, int(text[8:10]))
     return day, day, "day"
+
+
+def date_as_text(data: object) -> object:
+    """A record with its date as text: TOML parses bare dates into date objects."""
+    if isinstance(data, dict) and isinstance(data.get("date"), dt.date):
+        return {**data, "date": data["date"].isoformat()}
+    return data
+
+
+def existing_date(value: str) -> str:
+    """The event date text, if the date it names can exist (no 30 February)."""
+    try:
+        event_date_span(value)
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a real date: {error}") from None
+    return value
 
 
 class Subject(Frozen):
@@ -110,22 +132,73 @@ class RubricLevel(Frozen):
     )
 
 
+class Component(Frozen):
+    """One measured quantity of an indicator, normalised to [0, 1] by fixed goalposts."""
+
+    id: Identifier = "value"
+    unit: str = ""
+    goalposts: tuple[float, float] = Field(
+        description="The values scored 0 and 1 (before direction); values beyond are capped.",
+    )
+    transform: Literal["none", "log"] = Field(
+        default="none",
+        description="log: normalise the natural logarithm of the value.",
+    )
+    direction: Literal["higher", "lower"] = Field(
+        default="higher",
+        description="Whether a higher value is better or worse.",
+    )
+    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _goalposts_usable(self) -> Component:
+        low, high = self.goalposts
+        if not low < high:
+            raise ValueError("goalposts must be (minimum, maximum) with minimum < maximum")
+        if self.transform == "log" and low <= 0:
+            raise ValueError("a log transform needs goalposts above 0")
+        return self
+
+
+class Indicator(Frozen):
+    """A quantitative criterion: its score is 100 times the combination of its components."""
+
+    components: tuple[Component, ...] = Field(min_length=1)
+    combine: Literal["mean", "geometric"] = Field(
+        default="mean",
+        description="Weighted arithmetic or geometric mean of the components.",
+    )
+
+    @model_validator(mode="after")
+    def _component_ids_unique(self) -> Indicator:
+        _require_unique([c.id for c in self.components], "component ids")
+        return self
+
+
 class Criterion(Frozen):
-    """One thing a priority is judged on, with an ordered rubric from lowest to highest level."""
+    """One thing a priority is judged on: by an ordered rubric (lowest level first) that
+    evidence records climb, or by a quantitative indicator that observations measure."""
 
     id: Identifier
     priority: Identifier
     title: Text
     description: str = ""
     weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
-    rubric: tuple[RubricLevel, ...] = Field(min_length=2)
+    rubric: tuple[RubricLevel, ...] = ()
+    indicator: Indicator | None = None
+    valid_years: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Evidence older than this many years at the as-of date no longer counts "
+        "(an event must be repeated to keep counting).",
+    )
 
     @model_validator(mode="after")
-    def _rubric_ids_unique(self) -> Criterion:
-        ids = [level.id for level in self.rubric]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"rubric level ids must be unique; repeated: {', '.join(duplicates)}")
+    def _rubric_or_indicator(self) -> Criterion:
+        if self.indicator is None and len(self.rubric) < 2:
+            raise ValueError("a criterion needs a rubric of at least 2 levels, or an indicator")
+        _require_unique([level.id for level in self.rubric], "rubric level ids")
         return self
 
     def level_index(self, level_id: str) -> int:
@@ -169,19 +242,12 @@ class Evidence(Frozen):
     @model_validator(mode="before")
     @classmethod
     def _dates_as_text(cls, data: object) -> object:
-        # TOML and YAML-like inputs parse bare dates into date objects; the model stores text.
-        if isinstance(data, dict) and isinstance(data.get("date"), dt.date):
-            return {**data, "date": data["date"].isoformat()}
-        return data
+        return date_as_text(data)
 
     @field_validator("date")
     @classmethod
     def _date_exists(cls, value: str) -> str:
-        try:
-            event_date_span(value)
-        except ValueError as error:
-            raise ValueError(f"{value!r} is not a real date: {error}") from None
-        return value
+        return existing_date(value)
 
     @property
     def date_precision(self) -> DatePrecision:
@@ -191,6 +257,40 @@ class Evidence(Frozen):
     def effective_date(self) -> dt.date:
         """The first day on which the event has certainly happened: the end of its stated period."""
         return event_date_span(self.date)[1]
+
+
+class Observation(Frozen):
+    """One dated, sourced, graded measurement of an indicator component for a subject."""
+
+    id: Identifier
+    subject: Identifier
+    criterion: Identifier
+    component: Identifier = "value"
+    date: EventDateText = Field(description="When the value was measured, as precise as known.")
+    value: float = Field(allow_inf_nan=False)
+    source: Source
+    grade: GradeText
+    note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates_as_text(cls, data: object) -> object:
+        return date_as_text(data)
+
+    @field_validator("date")
+    @classmethod
+    def _date_exists(cls, value: str) -> str:
+        return existing_date(value)
+
+    @property
+    def effective_date(self) -> dt.date:
+        """The last day of the period the measurement is dated to."""
+        return event_date_span(self.date)[1]
+
+    @property
+    def kind(self) -> EvidenceKind:
+        """A measurement is concrete evidence: it records what is, not what was said."""
+        return "concrete"
 
 
 DEFAULT_RELIABILITY_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.2}
@@ -297,6 +397,7 @@ class ExcludedEvidence(Frozen):
     after_as_of: int = 0
     other_subject: int = 0
     below_grade: int = 0
+    expired: int = 0
 
 
 class SkippedPlugin(Frozen):
@@ -339,6 +440,7 @@ def model_names() -> dict[str, type[BaseModel]]:
     """Models whose JSON Schema the command line can print."""
     return {
         "evidence": Evidence,
+        "observation": Observation,
         "criterion": Criterion,
         "priority": Priority,
         "scorecard": Scorecard,

@@ -31,7 +31,14 @@ from pydantic import BaseModel
 from renewal_score import hookspecs
 from renewal_score.datafiles import RawRecord, validate_records
 from renewal_score.errors import DataError, Location, PluginError, Problem
-from renewal_score.models import Assessment, Criterion, Evidence, Scorecard, ScoringContext
+from renewal_score.models import (
+    Assessment,
+    Criterion,
+    Evidence,
+    Observation,
+    Scorecard,
+    ScoringContext,
+)
 
 ENTRY_POINT_GROUP = "renewal_score"
 
@@ -167,10 +174,19 @@ class PluginHost:
         return functions
 
     def score_criterion(
-        self, criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
+        self,
+        criterion: Criterion,
+        evidence: Sequence[Evidence],
+        observations: Sequence[Observation],
+        context: ScoringContext,
     ) -> tuple[str, Assessment]:
         """Ask plugins in turn to score a criterion; the first assessment wins."""
-        kwargs = {"criterion": criterion, "evidence": evidence, "context": context}
+        kwargs = {
+            "criterion": criterion,
+            "evidence": evidence,
+            "observations": observations,
+            "context": context,
+        }
         for impl in reversed(self.manager.hook.score_criterion.get_hookimpls()):
             result = _call(impl, "score_criterion", kwargs)
             if result is None:

@@ -20,10 +20,22 @@ before it (1 - w_i >= 0).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
+from renewal_score.aggregation import arithmetic_mean, geometric_mean
 from renewal_score.hookspecs import hookimpl
-from renewal_score.models import Assessment, Contribution, Criterion, Evidence, ScoringContext
+from renewal_score.models import (
+    Assessment,
+    Component,
+    Contribution,
+    Criterion,
+    Evidence,
+    Indicator,
+    Observation,
+    RubricLevel,
+    ScoringContext,
+)
 
 PRECISION = 4
 """Decimal places kept in results, so that reports are short and byte-stable."""
@@ -70,8 +82,13 @@ def noisy_or(weights: Sequence[float]) -> float:
     return 1.0 - doubt
 
 
-def declaratory_share(evidence: Sequence[Evidence], context: ScoringContext) -> float | None:
-    """Percentage of the grade-weighted evidence that is declaratory (None without weight)."""
+def declaratory_share(
+    evidence: Sequence[Evidence | Observation], context: ScoringContext
+) -> float | None:
+    """Percentage of the grade-weighted evidence that is declaratory (None without weight).
+
+    Observations are measurements, so concrete.
+    """
     total = declared = 0.0
     for record in evidence:
         weight = context.grade_weight(record.grade)
@@ -81,15 +98,76 @@ def declaratory_share(evidence: Sequence[Evidence], context: ScoringContext) -> 
     return round(100.0 * declared / total, PRECISION) if total > 0 else None
 
 
+def normalised(component: Component, value: float) -> float:
+    """A measured value on [0, 1] between the component's goalposts, capped beyond them.
+
+    With ``transform = "log"`` the logarithms of value and goalposts are used; with
+    ``direction = "lower"`` the scale is reversed (1 at the lower goalpost).
+    """
+    low, high = component.goalposts
+    if component.transform == "log":
+        value, low, high = math.log(value), math.log(low), math.log(high)
+    share = (min(max(value, low), high) - low) / (high - low)
+    return share if component.direction == "higher" else 1.0 - share
+
+
+def score_indicator(
+    criterion: Criterion,
+    indicator: Indicator,
+    observations: Sequence[Observation],
+    context: ScoringContext,
+) -> Assessment:
+    """Score a quantitative criterion from the latest observation of each component.
+
+    score = 100 * combine_j(n_j), n_j the normalised latest value of component j, combined by
+    the weighted arithmetic or geometric mean; unrated until every component is observed.
+    """
+    latest = {o.component: o for o in observations}  # observations come oldest first
+    if any(c.id not in latest for c in indicator.components):
+        return _unrated(len(observations))
+    values = [normalised(c, latest[c.id].value) for c in indicator.components]
+    weights = [c.weight / sum(c.weight for c in indicator.components) for c in indicator.components]
+    combine = arithmetic_mean if indicator.combine == "mean" else geometric_mean
+    score = 100.0 * combine(values, weights)
+    used = [latest[c.id] for c in indicator.components]
+    level = _level_reached(criterion, score)
+    return Assessment(
+        score=round(score, PRECISION),
+        level=level.id if level else None,
+        level_label=level.label if level else None,
+        evidence=tuple(o.id for o in used),
+        contributions=(),
+        evidence_count=len(observations),
+        confidence=round(min(context.grade_weight(o.grade) for o in used), PRECISION),
+        concrete_score=round(score, PRECISION),
+        say_do_gap=0.0,
+    )
+
+
+def _level_reached(criterion: Criterion, score: float) -> RubricLevel | None:
+    """The highest rubric level whose score the indicator reaches, if there is a rubric."""
+    reached = [lv for i, lv in enumerate(criterion.rubric) if criterion.level_score(i) <= score]
+    return reached[-1] if reached else None
+
+
+def _unrated(count: int) -> Assessment:
+    return Assessment(
+        score=None, level=None, level_label=None, evidence=(), evidence_count=count, confidence=0.0
+    )
+
+
 @hookimpl(trylast=True)
 def score_criterion(
-    criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
+    criterion: Criterion,
+    evidence: Sequence[Evidence],
+    observations: Sequence[Observation],
+    context: ScoringContext,
 ) -> Assessment:
-    """Score any criterion from its rubric evidence (see the module docstring)."""
+    """Score any criterion: from its indicator's observations, or its rubric evidence."""
+    if criterion.indicator is not None:
+        return score_indicator(criterion, criterion.indicator, observations, context)
     if not evidence:
-        return Assessment(
-            score=None, level=None, level_label=None, evidence=(), evidence_count=0, confidence=0.0
-        )
+        return _unrated(0)
     score, contributions = fold_evidence(criterion, evidence, context)
     concrete, _ = fold_evidence(criterion, [r for r in evidence if r.kind == "concrete"], context)
     level = criterion.rubric[claimed_level(criterion, evidence)]

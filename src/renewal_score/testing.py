@@ -17,7 +17,15 @@ from renewal_score.agenda import Agenda, collect_agenda
 from renewal_score.datafiles import DataSet
 from renewal_score.engine import RunOptions, build_scorecard
 from renewal_score.hookspecs import hookimpl
-from renewal_score.models import Criterion, Evidence, Priority, Scorecard, Source, Subject
+from renewal_score.models import (
+    Criterion,
+    Evidence,
+    Observation,
+    Priority,
+    Scorecard,
+    Source,
+    Subject,
+)
 from renewal_score.plugins import PluginHost, load_plugins
 
 Record = Mapping[str, Any]
@@ -33,11 +41,13 @@ class StaticPlugin:
         priorities: Iterable[Priority | Record] = (),
         criteria: Iterable[Criterion | Record] = (),
         evidence: Iterable[Evidence | Record] = (),
+        observations: Iterable[Observation | Record] = (),
     ) -> None:
         self.subjects = list(subjects)
         self.priorities = list(priorities)
         self.criteria = list(criteria)
         self.evidence = list(evidence)
+        self.observations = list(observations)
 
     @hookimpl
     def register_subjects(self) -> list[Subject | Record]:
@@ -54,6 +64,10 @@ class StaticPlugin:
     @hookimpl
     def register_evidence(self) -> list[Evidence | Record]:
         return self.evidence
+
+    @hookimpl
+    def register_observations(self) -> list[Observation | Record]:
+        return self.observations
 
 
 def make_host(*plugins: object, builtins: bool = False) -> PluginHost:
@@ -76,11 +90,16 @@ def run(
     subject: str | None = None,
     builtins: bool = False,
     files: DataSet | None = None,
+    **options: Any,
 ) -> Scorecard:
-    """Score the agenda the plugins define, as the ``report`` command would."""
+    """Score the agenda the plugins define, as the ``report`` command would.
+
+    ``options`` are further ``renewal_score.engine.RunOptions`` fields, such as
+    ``criteria_aggregation="geometric"`` or ``weights={"some-criterion": 2.0}``.
+    """
     host = make_host(*plugins, builtins=builtins)
     agenda = collect_agenda(host, files)
-    return build_scorecard(agenda, host, RunOptions(as_of=as_of, subject=subject))
+    return build_scorecard(agenda, host, RunOptions(as_of=as_of, subject=subject, **options))
 
 
 def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 50) -> None:
