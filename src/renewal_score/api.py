@@ -59,12 +59,12 @@ def checked_agenda(inputs: Inputs) -> Agenda:
 
     DataError lists every problem: of each record on its own and of records together.
     """
-    return _without_failing_plugins(inputs, lambda: _collect(inputs))
+    return without_failing_plugins(inputs, lambda: _collect(inputs))
 
 
 def run(inputs: Inputs, options: RunOptions) -> Scorecard:
     """Check the agenda and score it."""
-    return _without_failing_plugins(
+    return without_failing_plugins(
         inputs, lambda: build_scorecard(_collect(inputs), inputs.host, options)
     )
 
@@ -79,7 +79,7 @@ def _collect(inputs: Inputs) -> Agenda:
     return agenda
 
 
-def _without_failing_plugins(inputs: Inputs, step: Callable[[], T]) -> T:
+def without_failing_plugins(inputs: Inputs, step: Callable[[], T]) -> T:
     """Run ``step``; with keep-going, leave out each plugin it blames and run it again."""
     host = inputs.host
     while True:

@@ -12,19 +12,26 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from renewal_score import __version__
-from renewal_score.api import Inputs, checked_agenda, load_inputs
+from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
 from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
 from renewal_score.models import model_names
 from renewal_score.outputs import write_atomically
 
+if TYPE_CHECKING:
+    from renewal_score.agenda import Agenda
+    from renewal_score.engine import RunOptions
+
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
+TABLE_FORMATS = ["text", "markdown", "json", "csv"]
 
 
 def _date(text: str) -> dt.date:
@@ -74,9 +81,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE (atomically) instead of standard output",
     )
 
+    as_of = argparse.ArgumentParser(add_help=False)
+    as_of.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="count evidence whose stated date (its whole day, month, quarter or year) "
+        "has passed by DATE (default: today)",
+    )
+    method = argparse.ArgumentParser(add_help=False)
+    method.add_argument(
+        "--weights",
+        type=Path,
+        metavar="FILE",
+        help="TOML file of weights by priority or criterion id, overriding the definitions'",
+    )
+    method.add_argument(
+        "--aggregation",
+        default="arithmetic",
+        metavar="METHOD",
+        help="arithmetic (default), geometric, minimum or a plugin's method, for both levels; "
+        "or per level: criteria=METHOD,priorities=METHOD",
+    )
+    method.add_argument(
+        "--min-grade",
+        metavar="GRADE",
+        help="leave out evidence whose grade weight is below that of GRADE (e.g. C3)",
+    )
+
     report = commands.add_parser(
         "report",
-        parents=[inputs, output],
+        parents=[inputs, output, as_of, method],
         help="print the scoring report",
         description="Score every priority of the agenda and print the report.",
     )
@@ -87,17 +123,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="text (default), markdown, json, or a format a plugin adds",
     )
     report.add_argument(
-        "--as-of",
-        type=_date,
-        default=None,
-        metavar="DATE",
-        help="count evidence whose stated date (its whole day, month, quarter or year) "
-        "has passed by DATE (default: today)",
-    )
-    report.add_argument(
         "--subject", metavar="ID", help="the subject to score (default: the one with most evidence)"
     )
     report.set_defaults(handler=_report)
+
+    trend = commands.add_parser(
+        "trend",
+        parents=[inputs, output, method],
+        help="scores at regular dates",
+        description="Score the agenda at each date from --from to --to.",
+    )
+    trend.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
+    trend.add_argument(
+        "--to",
+        dest="end",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="the last date (default: today)",
+    )
+    trend.add_argument("--every", choices=["month", "quarter", "year"], default="quarter")
+    trend.add_argument(
+        "--subject", metavar="ID", help="the subject to score (default: the one with most evidence)"
+    )
+    trend.add_argument("--format", choices=TABLE_FORMATS, default="text")
+    trend.set_defaults(handler=_trend)
+
+    compare = commands.add_parser(
+        "compare",
+        parents=[inputs, output, as_of, method],
+        help="subjects side by side",
+        description="Score several subjects on the same agenda, with z-scores and ranks.",
+    )
+    compare.add_argument(
+        "--subjects",
+        metavar="ID,ID",
+        default=None,
+        help="the subjects to compare (default: every subject with evidence)",
+    )
+    compare.add_argument("--format", choices=TABLE_FORMATS, default="text")
+    compare.set_defaults(handler=_compare)
 
     validate = commands.add_parser(
         "validate",
@@ -167,16 +232,119 @@ def _inputs(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Inputs:
     return inputs
 
 
-def _report(args: argparse.Namespace) -> str:
-    from renewal_score.api import run
+def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) -> RunOptions:
+    """The scoring options the method arguments ask for, checked against the agenda."""
+    from renewal_score.aggregation import check_weights, read_weights
     from renewal_score.engine import RunOptions
+    from renewal_score.models import DEFAULT_CREDIBILITY_WEIGHTS, DEFAULT_RELIABILITY_WEIGHTS
+
+    weights: dict[str, float] = {}
+    if args.weights is not None:
+        weights = read_weights(args.weights)
+        check_weights(weights, {*agenda.priorities, *agenda.criteria}, args.weights)
+    levels = {"criteria": args.aggregation, "priorities": args.aggregation}
+    if "=" in args.aggregation:
+        for part in args.aggregation.split(","):
+            level, _, name = part.partition("=")
+            if level.strip() not in levels or not name.strip():
+                raise UsageError(
+                    f"--aggregation {part!r}: expected criteria=METHOD or priorities=METHOD"
+                )
+            levels[level.strip()] = name.strip()
+    min_weight = 0.0
+    if args.min_grade is not None:
+        if not re.fullmatch(r"[A-F][1-6]", args.min_grade):
+            raise UsageError(f"--min-grade {args.min_grade!r} is not a grade such as C3")
+        reliability, credibility = args.min_grade
+        weight = DEFAULT_RELIABILITY_WEIGHTS[reliability] * DEFAULT_CREDIBILITY_WEIGHTS[credibility]
+        min_weight = round(weight, 4)
+    return RunOptions(
+        as_of=getattr(args, "as_of", None) or dt.date.today(),
+        subject=subject,
+        weights=weights,
+        criteria_aggregation=levels["criteria"],
+        priorities_aggregation=levels["priorities"],
+        min_grade_weight=min_weight,
+    )
+
+
+def _report(args: argparse.Namespace) -> str:
+    from renewal_score.engine import build_scorecard
 
     inputs = _inputs(args)
     formats = inputs.host.formats()
     if args.format not in formats:
         raise UsageError(_unknown_id("format", args.format, formats))
-    options = RunOptions(as_of=args.as_of or dt.date.today(), subject=args.subject)
-    return formats[args.format](run(inputs, options))
+    agenda = checked_agenda(inputs)
+    options = _run_options(args, agenda, args.subject)
+    card = without_failing_plugins(inputs, lambda: build_scorecard(agenda, inputs.host, options))
+    return formats[args.format](card)
+
+
+def _trend(args: argparse.Namespace) -> str:
+    from renewal_score.render import fmt, render_rows
+    from renewal_score.trend import dates, trend
+
+    inputs = _inputs(args)
+    agenda = checked_agenda(inputs)
+    points = dates(args.start, args.end or dt.date.today(), args.every)
+    result = trend(
+        agenda, inputs.host, _run_options(args, agenda, args.subject), points, args.every
+    )
+    if args.format == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    ids = list(result.points[0].priorities) if result.points else []
+    if args.format == "csv":
+        ids += list(result.points[0].criteria) if result.points else []
+    headers = ["as_of", "overall", *ids]
+    rows = [
+        [
+            p.as_of.isoformat(),
+            fmt(p.overall),
+            *[fmt({**p.priorities, **p.criteria}[i]) for i in ids],
+        ]
+        for p in result.points
+    ]
+    title = f"Scores of {result.subject} every {args.every}"
+    return render_rows(title, headers, rows, args.format)
+
+
+def _compare(args: argparse.Namespace) -> str:
+    from renewal_score.render import fmt, render_rows
+    from renewal_score.trend import compare
+
+    inputs = _inputs(args)
+    agenda = checked_agenda(inputs)
+    subjects = _subject_list(args.subjects, agenda)
+    result = compare(agenda, inputs.host, _run_options(args, agenda, subjects[0]), subjects)
+    if args.format == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    headers = ["item", *[f"{s} score" for s in subjects], *[f"{s} rank" for s in subjects]]
+    rows = [
+        [
+            item.title if args.format != "csv" else item.id,
+            *[fmt(item.scores[s]) for s in subjects],
+            *["-" if item.ranks[s] is None else str(item.ranks[s]) for s in subjects],
+        ]
+        for item in (result.overall, *result.priorities)
+    ]
+    title = "Subjects compared, as of " + result.as_of.isoformat()
+    return render_rows(title, headers, rows, args.format)
+
+
+def _subject_list(text: str | None, agenda: Agenda) -> list[str]:
+    if text is None:
+        subjects = sorted(
+            {r.subject for r in agenda.evidence} | {o.subject for o in agenda.observations}
+        )
+    else:
+        subjects = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in subjects if s not in agenda.subjects]
+    if unknown:
+        raise UsageError(_unknown_id("subject", unknown[0], agenda.subjects))
+    if not subjects:
+        raise UsageError("no subject to compare")
+    return subjects
 
 
 def _validate(args: argparse.Namespace) -> str:

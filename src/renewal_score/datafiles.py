@@ -107,13 +107,13 @@ def _arrays(path: Path, document: Any, text: str) -> dict[str, list[Any]]:
             close = difflib.get_close_matches(name, MODELS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             message = f"unknown table (expected {', '.join(MODELS)}){hint}"
-            raise _fail(path, message, _line_of_key(text, name), name)
+            raise _fail(path, message, line_of_key(text, name), name)
         if not isinstance(value, list):
-            raise _fail(path, "must be an array of records", _line_of_key(text, name), name)
+            raise _fail(path, "must be an array of records", line_of_key(text, name), name)
     return dict(document)
 
 
-def _line_of_key(text: str, name: str) -> int | None:
+def line_of_key(text: str, name: str) -> int | None:
     """The line on which a top-level TOML table or key, or a JSON key, is first named."""
     key = re.escape(name)
     toml = re.compile(r'^[ \t]*(\[\[?[ \t]*)?"?' + key + r'"?[ \t]*[\]=]', re.MULTILINE)

@@ -7,6 +7,8 @@ orderings come from the scorecard, so the same scorecard always gives the same b
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -48,7 +50,8 @@ def _headline(card: Scorecard) -> list[str]:
     reasons = [
         (excluded.after_as_of, f"dated after {card.as_of.isoformat()}"),
         (excluded.other_subject, "about other subjects"),
-        (excluded.below_grade, f"graded below {card.method.min_grade_weight}"),
+        (excluded.below_grade, f"with a grade weight below {card.method.min_grade_weight:g}"),
+        (excluded.expired, "too old to count any more"),
     ]
     if any(count for count, _ in reasons):
         lines.append("Not counted: " + ", ".join(f"{_records(n)} {why}" for n, why in reasons if n))
@@ -233,6 +236,23 @@ def evidence_table(records: Sequence[Evidence], origins: Mapping[str, str]) -> s
             "",
         ]
     return "\n".join(out)
+
+
+def render_rows(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], file_format: str
+) -> str:
+    """A titled table as text, Markdown or CSV; cells are already formatted as text."""
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return buffer.getvalue()
+    align = ["left", *["right"] * (len(headers) - 1)]
+    if file_format == "markdown":
+        cells = [[escape_markdown(str(c)) for c in row] for row in rows]
+        return f"## {escape_markdown(title)}\n\n{_table(cells, headers, align, 'github')}\n"
+    return f"{title}\n\n{_table([list(r) for r in rows], headers, align, 'simple')}\n"
 
 
 def render_json(card: Scorecard) -> str:
