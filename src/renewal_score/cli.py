@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--format",
-        default="text",
+        default=None,
         metavar="NAME",
         help="text (default), markdown, json, or a format a plugin adds",
     )
@@ -146,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     trend.add_argument(
         "--subject", metavar="ID", help="the subject to score (default: the one with most evidence)"
     )
-    trend.add_argument("--format", choices=TABLE_FORMATS, default="text")
-    trend.set_defaults(handler=_trend)
+    trend.add_argument("--format", choices=TABLE_FORMATS, default=None)
+    trend.set_defaults(handler=_trend, format_choices=TABLE_FORMATS)
 
     compare = commands.add_parser(
         "compare",
@@ -161,8 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the subjects to compare (default: every subject with evidence)",
     )
-    compare.add_argument("--format", choices=TABLE_FORMATS, default="text")
-    compare.set_defaults(handler=_compare)
+    compare.add_argument("--format", choices=TABLE_FORMATS, default=None)
+    compare.set_defaults(handler=_compare, format_choices=TABLE_FORMATS)
 
     validate = commands.add_parser(
         "validate",
@@ -182,8 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
         "json and csv forms are data files that --evidence and validate read back.",
     )
     evidence.add_argument("--criterion", metavar="ID", help="only the evidence for criterion ID")
-    evidence.add_argument("--format", choices=["table", "jsonl", "json", "csv"], default="table")
-    evidence.set_defaults(handler=_evidence)
+    evidence.add_argument(
+        "--format",
+        choices=["text", "table", "jsonl", "json", "csv"],
+        default=None,
+        help="text (default; also 'table'), or a data file format: jsonl, json, csv",
+    )
+    evidence.set_defaults(handler=_evidence, format_choices=["text", "jsonl", "json", "csv"])
 
     schema = commands.add_parser("schema", parents=[output], help="print a model's JSON Schema")
     schema.add_argument("model", choices=sorted(model_names()))
@@ -210,8 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
     plugins = commands.add_parser(
         "plugins", parents=[inputs, output], help="list the loaded plugins"
     )
-    plugins.add_argument("--format", choices=["table", "json"], default="table")
-    plugins.set_defaults(handler=_plugins)
+    plugins.add_argument(
+        "--format",
+        choices=["text", "table", "json"],
+        default=None,
+        help="text (default; also 'table') or json",
+    )
+    plugins.set_defaults(handler=_plugins, format_choices=["text", "json"])
     return parser
 
 
@@ -363,7 +373,7 @@ def _evidence(args: argparse.Namespace) -> str:
         if args.criterion not in agenda.criteria:
             raise UsageError(_unknown_id("criterion", args.criterion, agenda.criteria))
         records = [r for r in records if r.criterion == args.criterion]
-    if args.format != "table":
+    if args.format not in ("text", "table"):
         return write_evidence(records, args.format)
     from renewal_score.render import evidence_table
 
@@ -447,11 +457,38 @@ def _unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
     return f"unknown {kind} {value!r}{hint}"
 
 
+SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+}
+"""The format an output file's extension implies when --format is not given."""
+
+
+def _infer_format(args: argparse.Namespace) -> None:
+    """Set --format from the output file's extension when it is not given (else text)."""
+    if getattr(args, "format", "") is not None:
+        return
+    output = args.output
+    args.format = SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text"
+    choices = getattr(args, "format_choices", None)
+    if choices is not None and args.format not in choices:
+        raise UsageError(
+            f"cannot write {args.format} to {output}; give --format ({', '.join(choices)})"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], str] = args.handler
     try:
+        _infer_format(args)
         text = handler(args)
         if args.output is not None:
             write_atomically(args.output, text)

@@ -7,21 +7,27 @@ docs/methodology.md and in the docstrings of ``scoring`` and ``aggregation``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from renewal_score import __version__
 from renewal_score.agenda import Agenda
 from renewal_score.aggregation import Aggregator, normalise
 from renewal_score.errors import UsageError
 from renewal_score.models import (
+    Coverage,
     CriterionScore,
     Evidence,
     ExcludedEvidence,
+    Manifest,
     Method,
     Observation,
     OverallScore,
+    PluginVersion,
     PriorityScore,
     Scorecard,
     ScoringContext,
@@ -122,6 +128,7 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
                     priority=priority.id,
                     scored_by=plugin,
                     weight=round(weights[criterion.id], PRECISION),
+                    coverage=coverage([*by_criterion[criterion.id], *measured[criterion.id]]),
                     **dict(assessment),
                 )
             )
@@ -164,7 +171,45 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         ranking=tuple(p.id for p in sorted(ranked, key=lambda p: p.rank)),
         excluded=ExcludedEvidence(**reasons),
         skipped_plugins=tuple(SkippedPlugin(name=n, reason=r) for n, r in host.skipped),
+        manifest=Manifest(
+            renewal_score_version=__version__,
+            as_of=options.as_of,
+            subject=subject_id,
+            plugins=tuple(
+                PluginVersion(name=p.name, version=p.version, source=p.source) for p in host.plugins
+            ),
+            weights=dict(options.weights),
+            criteria_aggregation=options.criteria_aggregation,
+            priorities_aggregation=options.priorities_aggregation,
+            min_grade_weight=options.min_grade_weight,
+            evidence_records=len(agenda.evidence) + len(agenda.observations),
+            evidence_sha256=evidence_digest(agenda),
+        ),
     )
+
+
+def coverage(records: Sequence[Evidence | Observation]) -> Coverage:
+    """Counts of the records behind a criterion: by kind, by grade, and the newest date."""
+    newest = max(records, key=lambda r: (r.effective_date, r.id), default=None)
+    return Coverage(
+        records=len(records),
+        concrete=sum(1 for r in records if r.kind == "concrete"),
+        declaratory=sum(1 for r in records if r.kind == "declaratory"),
+        grades=dict(sorted(Counter(r.grade for r in records).items())),
+        newest=newest.date if newest else None,
+    )
+
+
+def evidence_digest(agenda: Agenda) -> str:
+    """SHA-256 of every loaded evidence record and observation, as canonical JSON by id."""
+    records: list[Evidence | Observation] = [*agenda.evidence, *agenda.observations]
+    canonical = json.dumps(
+        [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _aggregator(aggregators: Mapping[str, Aggregator], name: str) -> Aggregator:

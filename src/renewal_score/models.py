@@ -359,12 +359,23 @@ class Assessment(Frozen):
     )
 
 
+class Coverage(Frozen):
+    """How much evidence stands behind a criterion, so that a reader sees where it is thin."""
+
+    records: int = Field(description="Evidence records and observations counted.")
+    concrete: int
+    declaratory: int
+    grades: dict[str, int] = Field(description="Records counted per Admiralty grade.")
+    newest: str | None = Field(description="Date of the newest record counted, as stated.")
+
+
 class CriterionScore(Assessment):
     id: Identifier
     title: str
     priority: Identifier
     weight: float = Field(description="Normalised weight within its priority.")
     scored_by: str = Field(description="The plugin whose score_criterion hook scored it.")
+    coverage: Coverage
 
 
 class PriorityScore(Frozen):
@@ -420,6 +431,30 @@ class Method(Frozen):
     description: str
 
 
+class PluginVersion(Frozen):
+    name: str
+    version: str
+    source: str
+
+
+class Manifest(Frozen):
+    """What is needed to reproduce a scorecard, or to tell why two of them differ."""
+
+    renewal_score_version: str
+    as_of: dt.date
+    subject: Identifier
+    plugins: tuple[PluginVersion, ...]
+    weights: dict[str, float] = Field(description="Weight overrides given for the run, by id.")
+    criteria_aggregation: str
+    priorities_aggregation: str
+    min_grade_weight: float
+    seed: int | None = Field(default=None, description="Random seed, for sampled analyses.")
+    evidence_records: int = Field(description="Evidence records and observations loaded.")
+    evidence_sha256: str = Field(
+        description="SHA-256 of the loaded records as canonical JSON, sorted by id.",
+    )
+
+
 class Scorecard(Frozen):
     """The complete, self-describing result of one scoring run."""
 
@@ -434,6 +469,66 @@ class Scorecard(Frozen):
     )
     excluded: ExcludedEvidence
     skipped_plugins: tuple[SkippedPlugin, ...] = ()
+    manifest: Manifest
+
+    def to_records(self) -> list[dict[str, str | float | int | None]]:
+        """One flat row per (subject, priority, criterion), ready for ``pandas.DataFrame``.
+
+        The columns are ``RECORD_COLUMNS``, the same as the CSV report's.
+        """
+        rows = []
+        for priority in sorted(self.priorities, key=lambda p: p.rank):
+            for criterion in priority.criteria:
+                values = (
+                    self.subject.id,
+                    self.as_of.isoformat(),
+                    priority.id,
+                    priority.title,
+                    priority.rank,
+                    priority.score,
+                    priority.gap,
+                    priority.status,
+                    criterion.id,
+                    criterion.title,
+                    criterion.weight,
+                    criterion.score,
+                    criterion.level,
+                    criterion.concrete_score,
+                    criterion.confidence,
+                    " ".join(criterion.evidence),
+                    criterion.coverage.records,
+                    criterion.coverage.concrete,
+                    criterion.coverage.declaratory,
+                    criterion.coverage.newest,
+                )
+                rows.append(dict(zip(RECORD_COLUMNS, values, strict=True)))
+        return rows
+
+
+RECORD_COLUMNS = (
+    "subject",
+    "as_of",
+    "priority",
+    "priority_title",
+    "priority_rank",
+    "priority_score",
+    "priority_gap",
+    "priority_status",
+    "criterion",
+    "criterion_title",
+    "criterion_weight",
+    "criterion_score",
+    "criterion_level",
+    "criterion_concrete_score",
+    "criterion_confidence",
+    "criterion_evidence",
+    "coverage_records",
+    "coverage_concrete",
+    "coverage_declaratory",
+    "coverage_newest",
+)
+"""Columns of ``Scorecard.to_records()`` and of the CSV report, in order (documented in the
+README); ``criterion_evidence`` holds the deciding record ids separated by spaces."""
 
 
 def model_names() -> dict[str, type[BaseModel]]:

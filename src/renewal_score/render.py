@@ -17,7 +17,7 @@ from typing import Any
 from tabulate import tabulate
 
 from renewal_score.hookspecs import hookimpl
-from renewal_score.models import Evidence, PriorityScore, Scorecard
+from renewal_score.models import RECORD_COLUMNS, Evidence, PriorityScore, Scorecard
 
 TEXT_WIDTH = 100
 
@@ -166,7 +166,7 @@ def render_text(card: Scorecard) -> str:
         )
     )
     for priority in sorted(card.priorities, key=lambda p: p.rank):
-        out += ["", f"{priority.rank}. {priority.title} [{priority.id}]"]
+        out += ["", *wrap(f"{priority.rank}. {priority.title} [{priority.id}]")]
         out.append(
             _table(
                 _criterion_rows(priority, str),
@@ -176,6 +176,16 @@ def render_text(card: Scorecard) -> str:
                 [30, None, None, 14, None, None, 26],
             )
         )
+    out += ["", "Evidence coverage (records counted per criterion; thin: one record or none):"]
+    out.append(
+        _table(
+            _coverage_rows(card),
+            COVERAGE_HEADERS,
+            COVERAGE_ALIGN,
+            "simple",
+            [34, None, None, None, 26, None],
+        )
+    )
     out += ["", "Method:"]
     out += [line for text in _method_lines(card) for line in wrap(text)]
     return "\n".join(out) + "\n"
@@ -197,9 +207,48 @@ def render_markdown(card: Scorecard) -> str:
         out.append(
             _table(_criterion_rows(priority, cell), CRITERION_HEADERS, CRITERION_ALIGN, "github")
         )
+    out += ["", "## Evidence coverage", ""]
+    rows = [[cell(str(c)) for c in row] for row in _coverage_rows(card)]
+    out.append(_table(rows, COVERAGE_HEADERS, COVERAGE_ALIGN, "github"))
     out += ["", "## Method", ""]
     out += [f"- {cell(line)}" for line in _method_lines(card)]
     return "\n".join(out) + "\n"
+
+
+COVERAGE_HEADERS = ["criterion", "records", "concrete", "declaratory", "grades", "newest"]
+COVERAGE_ALIGN = ("left", "right", "right", "right", "left", "left")
+THIN = 1
+"""A criterion with this many counted records or fewer is marked as thinly evidenced."""
+
+
+def _coverage_rows(card: Scorecard) -> list[list[Any]]:
+    rows = []
+    for priority in sorted(card.priorities, key=lambda p: p.rank):
+        for c in priority.criteria:
+            cover = c.coverage
+            grades = " ".join(f"{grade}x{count}" for grade, count in cover.grades.items())
+            records = f"{cover.records} (thin)" if cover.records <= THIN else str(cover.records)
+            rows.append(
+                [
+                    c.id,
+                    records,
+                    cover.concrete,
+                    cover.declaratory,
+                    grades or "-",
+                    cover.newest or "-",
+                ]
+            )
+    return rows
+
+
+def render_csv(card: Scorecard) -> str:
+    """One row per (subject, priority, criterion), columns ``models.RECORD_COLUMNS``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(RECORD_COLUMNS)
+    for row in card.to_records():
+        writer.writerow("" if value is None else value for value in row.values())
+    return buffer.getvalue()
 
 
 def shorten(text: str, width: int) -> str:
@@ -263,4 +312,9 @@ def render_json(card: Scorecard) -> str:
 @hookimpl
 def register_formats() -> dict[str, Callable[[Scorecard], str]]:
     """The built-in report formats."""
-    return {"text": render_text, "markdown": render_markdown, "json": render_json}
+    return {
+        "text": render_text,
+        "markdown": render_markdown,
+        "json": render_json,
+        "csv": render_csv,
+    }

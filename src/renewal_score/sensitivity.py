@@ -78,6 +78,7 @@ subjects and chunks of samples, so that memory stays bounded.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -121,7 +122,7 @@ FLIP_RANGE = (0.0, 10.0)
 
 
 def _frozen_array(value: object, dtype: type, shape: tuple[int, ...], name: str) -> Any:
-    array = np.array(value, dtype=dtype, copy=True)
+    array: npt.NDArray[Any] = np.array(value, dtype=dtype, copy=True)
     if array.shape != shape:
         raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
     array.setflags(write=False)
@@ -151,7 +152,12 @@ class SensitivityProblem:
     focus: int = 0
 
     def __post_init__(self) -> None:
-        s, p, c, t = (len(self.subjects), len(self.priorities), len(self.criteria), len(self.thresholds))
+        s, p, c, t = (
+            len(self.subjects),
+            len(self.priorities),
+            len(self.criteria),
+            len(self.thresholds),
+        )
         for name, ids in (
             ("subjects", self.subjects),
             ("priorities", self.priorities),
@@ -164,8 +170,16 @@ class SensitivityProblem:
         fix = object.__setattr__
         fix(self, "membership", _frozen_array(self.membership, np.intp, (c,), "membership"))
         fix(self, "scores", _frozen_array(self.scores, np.float64, (t, s, c), "scores"))
-        fix(self, "criterion_weights", _frozen_array(self.criterion_weights, np.float64, (c,), "criterion_weights"))
-        fix(self, "priority_weights", _frozen_array(self.priority_weights, np.float64, (p,), "priority_weights"))
+        fix(
+            self,
+            "criterion_weights",
+            _frozen_array(self.criterion_weights, np.float64, (c,), "criterion_weights"),
+        )
+        fix(
+            self,
+            "priority_weights",
+            _frozen_array(self.priority_weights, np.float64, (p,), "priority_weights"),
+        )
         fix(self, "targets", _frozen_array(self.targets, np.float64, (p,), "targets"))
         fix(self, "thresholds", tuple(float(x) for x in self.thresholds))
         if not t:
@@ -299,8 +313,12 @@ class SensitivityResult:
         sobol = {
             name: {
                 "variance": _plain(self.variance[j]),
-                "first_order": {i: _plain(v) for i, v in zip(self.inputs, self.first_order[j], strict=True)},
-                "total_effect": {i: _plain(v) for i, v in zip(self.inputs, self.total_effect[j], strict=True)},
+                "first_order": {
+                    i: _plain(v) for i, v in zip(self.inputs, self.first_order[j], strict=True)
+                },
+                "total_effect": {
+                    i: _plain(v) for i, v in zip(self.inputs, self.total_effect[j], strict=True)
+                },
             }
             for j, name in enumerate(names)
         }
@@ -309,9 +327,13 @@ class SensitivityResult:
             "settings": {
                 "samples": self.settings.samples,
                 "seed": self.settings.seed,
-                "weight_band": None if self.settings.dirichlet is not None else _plain(self.settings.weight_band),
+                "weight_band": None
+                if self.settings.dirichlet is not None
+                else _plain(self.settings.weight_band),
                 "dirichlet": _plain(self.settings.dirichlet),
-                "methods": list(problem.methods) if self.settings.vary_methods else [problem.methods[0]],
+                "methods": list(problem.methods)
+                if self.settings.vary_methods
+                else [problem.methods[0]],
                 "thresholds": [_plain(t) for t in problem.thresholds]
                 if self.settings.vary_thresholds
                 else [_plain(problem.thresholds[0])],
@@ -320,20 +342,32 @@ class SensitivityResult:
                 "subjects": subjects,
                 "top_recommendation": {
                     "nominal": problem.priorities[self.nominal_top],
-                    "frequency": {p: _plain(f) for p, f in zip(problem.priorities, self.top_frequency, strict=True)},
+                    "frequency": {
+                        p: _plain(f)
+                        for p, f in zip(problem.priorities, self.top_frequency, strict=True)
+                    },
                 },
                 "ranked_first": None
                 if self.first_frequency is None
-                else {s: _plain(f) for s, f in zip(problem.subjects, self.first_frequency, strict=True)},
+                else {
+                    s: _plain(f)
+                    for s, f in zip(problem.subjects, self.first_frequency, strict=True)
+                },
             },
             "sensitivity": {"inputs": list(self.inputs), "outputs": sobol},
             "remove_one": [
                 {
                     "criterion": r.criterion,
                     "priority": r.priority,
-                    "priority_scores": {p: _plain(v) for p, v in zip(problem.priorities, r.priority_scores, strict=True)},
+                    "priority_scores": {
+                        p: _plain(v)
+                        for p, v in zip(problem.priorities, r.priority_scores, strict=True)
+                    },
                     "overall": _plain(r.overall),
-                    "priority_changes": {p: _plain(v) for p, v in zip(problem.priorities, r.priority_changes, strict=True)},
+                    "priority_changes": {
+                        p: _plain(v)
+                        for p, v in zip(problem.priorities, r.priority_changes, strict=True)
+                    },
                     "overall_change": _plain(r.overall_change),
                     "top": r.top,
                     "top_changed": r.top_changed,
@@ -365,3 +399,763 @@ def _flip_dict(flip: WeightFlip) -> dict[str, Any]:
         "change": _plain(flip.change),
         "becomes_top": flip.becomes_top,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding as Python's round(x, 4), vectorised
+
+
+def round_scores(values: FloatArray) -> FloatArray:
+    """``round(x, 4)`` of every element, exactly as Python rounds floats (NaN stays NaN).
+
+    Python rounds the exact binary value of x: k = x * 10**4 rounded to the nearest integer,
+    halves to even, then returns the float nearest k / 10**4. ``np.round`` rounds the
+    floating-point product instead, which differs when the product lands on a half; there the
+    sign of the product's rounding error (Dekker's exact product) decides.
+    """
+    scaled = values * _SCALE
+    nearest = np.rint(scaled)
+    halves = np.abs(scaled - nearest) == 0.5
+    if np.any(halves):
+        where = np.nonzero(halves)
+        x = values[where]
+        product = scaled[where]
+        split = x * 134217729.0  # Veltkamp split: 2**27 + 1
+        high = split - (split - x)
+        low = x - high
+        error = (high * _SCALE - product) + low * _SCALE  # x * 10**4 - product, exactly
+        floor = np.floor(product)
+        nearest[where] = np.where(error > 0, floor + 1, np.where(error < 0, floor, nearest[where]))
+    result: FloatArray = nearest / _SCALE
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectorised evaluation
+
+
+class _Evaluator:
+    """Scores of a batch of parameter rows for a block of subjects, with array operations.
+
+    Rows are (criterion weights [C], priority weights [P], method index, threshold index).
+    Rows are grouped by (which weights are positive, threshold, method); per group and
+    priority, the weighted sums are matrix products of the rows' weights with the priority's
+    (criteria x subjects) score matrices: sum w x, sum w log x, sum w [rated]. The minimum,
+    and whether the geometric mean is 0, depend on the rows only through which weights are
+    positive, so they are computed once per such pattern.
+    """
+
+    def __init__(self, problem: SensitivityProblem) -> None:
+        self.problem = problem
+        self.codes = np.array([METHODS.index(m) for m in problem.methods], dtype=np.intp)
+        p_count = len(problem.priorities)
+        self.members = [np.flatnonzero(problem.membership == p) for p in range(p_count)]
+        scores = problem.scores
+        rated = ~np.isnan(scores)
+        self.rated = rated
+        self.lowest = np.where(rated, scores, np.inf)  # [T, S, C]
+        self.zero = rated & (scores == 0)
+        with np.errstate(divide="ignore"):
+            logs = np.where(
+                rated & (scores > 0), np.log(np.where(rated & (scores > 0), scores, 1.0)), 0.0
+            )
+        values = np.where(rated, scores, 0.0)
+        # per threshold and priority, criteria x subjects, contiguous
+        self.value = [
+            [np.ascontiguousarray(values[t][:, m].T) for m in self.members]
+            for t in range(len(scores))
+        ]
+        self.log = [
+            [np.ascontiguousarray(logs[t][:, m].T) for m in self.members]
+            for t in range(len(scores))
+        ]
+        self.mask = [
+            [np.ascontiguousarray(rated[t][:, m].T.astype(np.float64)) for m in self.members]
+            for t in range(len(scores))
+        ]
+        self.id_rank = np.argsort(np.argsort(np.array(problem.priorities)))
+
+    def evaluate(
+        self,
+        criterion_weights: FloatArray,
+        priority_weights: FloatArray,
+        methods: IntArray,
+        thresholds: IntArray,
+        subjects: slice,
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Priority scores [n, P, s], the same rounded to 4 decimals, overall scores [n, s]."""
+        n = criterion_weights.shape[0]
+        p_count = len(self.members)
+        lo, hi, _ = subjects.indices(self.problem.scores.shape[1])
+        s = hi - lo
+        positive = criterion_weights > 0
+        if n and np.all(positive == positive[0]):
+            patterns: BoolArray = positive[:1]
+            pattern_of = np.zeros(n, dtype=np.intp)
+        else:
+            packed = np.packbits(positive, axis=1)
+            _, first, pattern_of = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+            patterns = positive[first]
+            pattern_of = pattern_of.reshape(-1)
+        t_count, m_count = len(self.value), len(self.codes)
+        key = (pattern_of * t_count + thresholds) * m_count + methods
+        order = np.argsort(key, kind="stable")
+        ordered = bool(np.all(order == np.arange(n)))
+        if not ordered:
+            key = key[order]
+            criterion_weights = criterion_weights[order]
+            priority_weights = priority_weights[order]
+        prio = np.empty((n, p_count, s))
+        rounded = np.empty((n, p_count, s))
+        overall = np.empty((n, s))
+        starts = np.flatnonzero(np.diff(key)) + 1
+        bounds = [0, *starts.tolist(), n] if n else [0]
+        tables: dict[tuple[int, int], tuple[FloatArray, BoolArray]] = {}
+        for a, b in itertools.pairwise(bounds):
+            group = int(key[a])
+            pattern, rest = divmod(group, t_count * m_count)
+            t, m = divmod(rest, m_count)
+            code = int(self.codes[m])
+            weights = criterion_weights[a:b]
+            if code != _ARITHMETIC and (pattern, t) not in tables:
+                tables[(pattern, t)] = self._pattern_tables(patterns[pattern], t, lo, hi)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                for p, members in enumerate(self.members):
+                    target = prio[a:b, p]
+                    if not members.size:
+                        target[...] = np.nan
+                        continue
+                    w = weights[:, members]
+                    if code == _MINIMUM:
+                        target[...] = tables[(pattern, t)][0][p]
+                        continue
+                    total = w @ self.mask[t][p][:, lo:hi]
+                    if code == _ARITHMETIC:
+                        np.divide(w @ self.value[t][p][:, lo:hi], total, out=target)
+                    else:
+                        np.divide(w @ self.log[t][p][:, lo:hi], total, out=target)
+                        np.exp(target, out=target)
+                        target[:, tables[(pattern, t)][1][p]] = 0.0
+            rounded[a:b] = round_scores(prio[a:b])
+            overall[a:b] = _combine_priorities(rounded[a:b], priority_weights[a:b], code)
+        if not ordered:
+            inverse = np.empty_like(order)
+            inverse[order] = np.arange(n)
+            return prio[inverse], rounded[inverse], overall[inverse]
+        return prio, rounded, overall
+
+    def _pattern_tables(
+        self, positive: BoolArray, t: int, lo: int, hi: int
+    ) -> tuple[FloatArray, BoolArray]:
+        """Per priority, for subjects lo..hi: the minimum over rated criteria with positive
+        weight (NaN if none) and whether one of those scores 0."""
+        p_count = len(self.members)
+        lowest = np.full((p_count, hi - lo), np.nan)
+        zero = np.zeros((p_count, hi - lo), dtype=bool)
+        for p, members in enumerate(self.members):
+            chosen = members[positive[members]]
+            if chosen.size:
+                low = self.lowest[t, lo:hi][:, chosen].min(axis=1)
+                lowest[p] = np.where(np.isinf(low), np.nan, low)
+                zero[p] = self.zero[t, lo:hi][:, chosen].any(axis=1)
+        return lowest, zero
+
+
+def _combine_priorities(scores: FloatArray, weights: FloatArray, code: int) -> FloatArray:
+    """Overall scores [n, s] from priority scores [n, P, s] and priority weights [n, P]."""
+    w = weights[:, :, None]
+    used = ~np.isnan(scores) & (w > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if code == _MINIMUM:
+            low = np.where(used, scores, np.inf).min(axis=1)
+            result: FloatArray = np.where(np.isinf(low), np.nan, low)
+            return result
+        share = np.where(used, w, 0.0)
+        total = share.sum(axis=1)
+        if code == _ARITHMETIC:
+            mean: FloatArray = (share * np.where(used, scores, 0.0)).sum(axis=1) / total
+            return mean
+        positive = used & (scores > 0)
+        logs = np.log(np.where(positive, scores, 1.0))
+        result = np.exp((share * logs).sum(axis=1) / total)
+        result[(used & (scores == 0)).any(axis=1)] = 0.0
+        return result
+
+
+def _top(
+    scores: FloatArray, priority_weights: FloatArray, targets: FloatArray, id_rank: IntArray
+) -> IntArray:
+    """Index of the top recommendation of each row of rounded priority scores [n, P].
+
+    Largest gap = round(max(0, target - score), 4); ties: larger normalised priority weight
+    (rounded to 4 decimals), then lower id; no score ranks last (engine._rank).
+    """
+    gap = round_scores(np.maximum(0.0, targets - scores))
+    gap = np.where(np.isnan(gap), -np.inf, gap)
+    candidate = gap == gap.max(axis=1, keepdims=True)
+    weight = round_scores(priority_weights / priority_weights.sum(axis=1, keepdims=True))
+    weight = np.where(candidate, weight, -np.inf)
+    candidate &= weight == weight.max(axis=1, keepdims=True)
+    rank = np.where(candidate, id_rank, len(id_rank))
+    chosen: IntArray = np.argmin(rank, axis=1)
+    return chosen
+
+
+def evaluate(
+    problem: SensitivityProblem,
+    criterion_weights: npt.ArrayLike,
+    priority_weights: npt.ArrayLike,
+    methods: npt.ArrayLike,
+    thresholds: npt.ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
+    """Priority scores [n, S, P] (unrounded) and overall scores [n, S] of n parameter rows.
+
+    Rows: criterion weights [n, C], priority weights [n, P] (>= 0, any scale), method and
+    threshold indices [n] into the problem's ``methods`` and ``thresholds``.
+    """
+    cw = np.atleast_2d(np.asarray(criterion_weights, dtype=np.float64))
+    pw = np.atleast_2d(np.asarray(priority_weights, dtype=np.float64))
+    m = np.asarray(methods, dtype=np.intp).reshape(-1)
+    t = np.asarray(thresholds, dtype=np.intp).reshape(-1)
+    prio, _, overall = _Evaluator(problem).evaluate(cw, pw, m, t, slice(None))
+    return prio.transpose(0, 2, 1), overall
+
+
+def normalised_weights(
+    problem: SensitivityProblem, criterion_weights: npt.ArrayLike, priority_weights: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    """Rows of weights scaled to sum to 1 within each priority's criteria and over priorities
+    (before leaving out unrated items; a group of zero weights stays zero)."""
+    cw = np.atleast_2d(np.asarray(criterion_weights, dtype=np.float64))
+    pw = np.atleast_2d(np.asarray(priority_weights, dtype=np.float64))
+    groups = np.zeros((len(problem.criteria), len(problem.priorities)))
+    groups[np.arange(len(problem.criteria)), problem.membership] = 1.0
+    totals = (cw @ groups)[:, problem.membership]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cn = np.where(totals > 0, cw / totals, 0.0)
+        pt = pw.sum(axis=1, keepdims=True)
+        pn = np.where(pt > 0, pw / pt, 0.0)
+    return cn, pn
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine's own arithmetic, for nominal values
+
+
+def _mean_of(
+    method: str, values: Sequence[float | None], weights: Sequence[float]
+) -> tuple[float, float]:
+    """engine._mean_of: (unrounded, rounded) aggregate; NaN when nothing is rated."""
+    pairs = [(v, w) for v, w in zip(values, weights, strict=True) if v is not None and w > 0]
+    total = sum(w for _, w in pairs)
+    if total <= 0:
+        return math.nan, math.nan
+    value = _COMBINE[method]([v for v, _ in pairs], [w / total for _, w in pairs])
+    return value, round(value, PRECISION)
+
+
+def _normalise(weights: Sequence[float]) -> list[float]:
+    """aggregation.normalise, without raising for all zeros (then all stay zero)."""
+    total = sum(weights)
+    return [w / total if total > 0 else 0.0 for w in weights]
+
+
+def reference_scores(
+    problem: SensitivityProblem,
+    subject: int,
+    criterion_weights: Sequence[float] | None = None,
+    priority_weights: Sequence[float] | None = None,
+    method: int = 0,
+    threshold: int = 0,
+) -> tuple[list[float], list[float], float]:
+    """One subject's scores computed one by one, as ``engine.build_scorecard`` computes them.
+
+    Returns the unrounded priority scores, the rounded ones, and the unrounded overall score
+    (NaN: no score). Weights default to the nominal ones.
+    """
+    name = problem.methods[method]
+    cw = [
+        float(w)
+        for w in (problem.criterion_weights if criterion_weights is None else criterion_weights)
+    ]
+    pw = [
+        float(w)
+        for w in (problem.priority_weights if priority_weights is None else priority_weights)
+    ]
+    row = problem.scores[threshold, subject]
+    exact, rounded = [], []
+    for p in range(len(problem.priorities)):
+        members = np.flatnonzero(problem.membership == p).tolist()
+        weights = _normalise([cw[c] for c in members])
+        values = [None if math.isnan(row[c]) else float(row[c]) for c in members]
+        value, shown = _mean_of(name, values, weights)
+        exact.append(value)
+        rounded.append(shown)
+    overall, _ = _mean_of(name, [None if math.isnan(v) else v for v in rounded], _normalise(pw))
+    return exact, rounded, overall
+
+
+def _reference_top(
+    problem: SensitivityProblem, rounded: Sequence[float], priority_weights: Sequence[float]
+) -> int:
+    weights = _normalise([float(w) for w in priority_weights])
+    keys = []
+    for p, score in enumerate(rounded):
+        gap = (
+            None
+            if math.isnan(score)
+            else round(max(0.0, float(problem.targets[p]) - score), PRECISION)
+        )
+        keys.append(
+            (gap is None, -(gap or 0.0), -round(weights[p], PRECISION), problem.priorities[p])
+        )
+    return min(range(len(keys)), key=keys.__getitem__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: sampling and decoding
+
+
+class _Inputs:
+    """The varied inputs, their names, and how a row of input values becomes parameters."""
+
+    def __init__(self, problem: SensitivityProblem, settings: SensitivitySettings) -> None:
+        self.problem = problem
+        self.settings = settings
+        varied = settings.dirichlet is not None or settings.weight_band > 0
+        self.criteria = (
+            np.flatnonzero(problem.criterion_weights > 0) if varied else np.zeros(0, np.intp)
+        )
+        self.priorities = (
+            np.flatnonzero(problem.priority_weights > 0) if varied else np.zeros(0, np.intp)
+        )
+        self.vary_method = settings.vary_methods and len(problem.methods) > 1
+        self.vary_threshold = settings.vary_thresholds and len(problem.thresholds) > 1
+        names = [f"criterion_weight:{problem.criteria[c]}" for c in self.criteria]
+        names += [f"priority_weight:{problem.priorities[p]}" for p in self.priorities]
+        if self.vary_method:
+            names.append("method")
+        if self.vary_threshold:
+            names.append("threshold")
+        self.names = tuple(names)
+        self.nominal = np.concatenate(
+            [problem.criterion_weights[self.criteria], problem.priority_weights[self.priorities]]
+        )
+        if settings.dirichlet is not None:
+            cn, pn = normalised_weights(
+                problem, problem.criterion_weights, problem.priority_weights
+            )
+            self.shape = settings.dirichlet * np.concatenate(
+                [cn[0, self.criteria], pn[0, self.priorities]]
+            )
+
+    def draw(self, rng: np.random.Generator, n: int) -> FloatArray:
+        """n rows of input values (weights, then method and threshold indices as floats)."""
+        k_weights = self.nominal.size
+        uniform = rng.random((n, len(self.names)))
+        values = uniform.copy()
+        if k_weights:
+            if self.settings.dirichlet is not None:
+                gamma = rng.standard_gamma(np.broadcast_to(self.shape, (n, k_weights)))
+                # a gamma variate can underflow to 0 for a tiny shape; 0 would drop the item
+                values[:, :k_weights] = np.maximum(gamma, np.finfo(np.float64).tiny)
+            else:
+                band = self.settings.weight_band
+                values[:, :k_weights] = self.nominal * (
+                    1.0 - band + 2.0 * band * uniform[:, :k_weights]
+                )
+        column = k_weights
+        if self.vary_method:
+            values[:, column] = np.floor(uniform[:, column] * len(self.problem.methods))
+            column += 1
+        if self.vary_threshold:
+            values[:, column] = np.floor(uniform[:, column] * len(self.problem.thresholds))
+        return values
+
+    def decode(self, values: FloatArray) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
+        """Criterion weights [n, C], priority weights [n, P], method and threshold indices."""
+        n = values.shape[0]
+        problem = self.problem
+        cw = np.repeat(problem.criterion_weights[None, :], n, axis=0)
+        pw = np.repeat(problem.priority_weights[None, :], n, axis=0)
+        k_c = self.criteria.size
+        k_weights = self.nominal.size
+        cw[:, self.criteria] = values[:, :k_c]
+        pw[:, self.priorities] = values[:, k_c:k_weights]
+        column = k_weights
+        methods = np.zeros(n, dtype=np.intp)
+        thresholds = np.zeros(n, dtype=np.intp)
+        if self.vary_method:
+            methods = values[:, column].astype(np.intp)
+            column += 1
+        if self.vary_threshold:
+            thresholds = values[:, column].astype(np.intp)
+        return cw, pw, methods, thresholds
+
+
+# ---------------------------------------------------------------------------------------------
+# The analysis
+
+
+class _Ticker:
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total = total
+        self.done = 0
+        self.progress = progress
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _chunking(problem: SensitivityProblem, samples: int) -> tuple[int, int]:
+    """Subjects per block and samples per chunk, within the memory budgets."""
+    columns = len(problem.priorities) + 1
+    per_subject = samples * columns * 8
+    block = max(1, min(len(problem.subjects), _STORE_BYTES // per_subject))
+    chunk = max(1, min(samples, _WORK_BYTES // (block * columns * 8 * _WORK_ARRAYS)))
+    return block, chunk
+
+
+def _summaries(values: FloatArray) -> FloatArray:
+    """p05, median, p95 and the share of NaN of each column of values [N, M] -> [4, M]."""
+    n, m = values.shape
+    missing = np.isnan(values)
+    counts = n - missing.sum(axis=0)
+    out = np.full((4, m), np.nan)
+    out[3] = 1.0 - counts / n
+    clean = counts == n
+    if np.all(clean):
+        out[:3] = np.percentile(values, [5.0, 50.0, 95.0], axis=0)
+        return out
+    if np.any(clean):
+        out[:3, clean] = np.percentile(values[:, clean], [5.0, 50.0, 95.0], axis=0)
+    for j in np.flatnonzero(~clean & (counts > 0)):
+        out[:3, j] = np.percentile(values[~missing[:, j], j], [5.0, 50.0, 95.0])
+    return out
+
+
+def run_sensitivity(
+    problem: SensitivityProblem,
+    settings: SensitivitySettings,
+    progress: Progress | None = None,
+) -> SensitivityResult:
+    """Uncertainty analysis, variance-based sensitivity, remove-one and weight-flip analyses.
+
+    ``progress(done, total)`` is called after each chunk of work. The same problem, settings
+    and seed give the same result.
+    """
+    evaluator = _Evaluator(problem)
+    inputs = _Inputs(problem, settings)
+    rng = np.random.Generator(np.random.PCG64(settings.seed))
+    n = settings.samples
+    subjects = len(problem.subjects)
+    p_count = len(problem.priorities)
+    block, chunk = _chunking(problem, n)
+    blocks = -(-subjects // block)
+    chunks = -(-n // chunk)
+    sobol_batch = max(1, 100_000 // n)
+    sobol_calls = -(-(len(inputs.names) + 2) // sobol_batch)
+    ticker = _Ticker(blocks * chunks + sobol_calls + 1, progress)
+
+    # 1. Uncertainty
+    cw, pw, methods, thresholds = inputs.decode(inputs.draw(rng, n))
+    order = np.argsort(thresholds * len(problem.methods) + methods, kind="stable")
+    cw, pw, methods, thresholds = cw[order], pw[order], methods[order], thresholds[order]
+    summaries = np.empty((4, subjects, p_count + 1))
+    best = np.full(n, -np.inf)
+    first = np.zeros(n, dtype=np.intp)
+    store = np.empty((n, p_count + 1, block))
+    top_frequency = np.full(p_count, np.nan)
+    for lo in range(0, subjects, block):
+        hi = min(subjects, lo + block)
+        width = hi - lo
+        for a in range(0, n, chunk):
+            b = min(n, a + chunk)
+            _, rounded, overall = evaluator.evaluate(
+                cw[a:b], pw[a:b], methods[a:b], thresholds[a:b], slice(lo, hi)
+            )
+            store[a:b, :p_count, :width] = rounded
+            store[a:b, p_count, :width] = overall
+            ticker.tick()
+        values = store[:, :, :width]
+        summaries[:, lo:hi, :] = (
+            _summaries(values.reshape(n, -1)).reshape(4, p_count + 1, width).transpose(0, 2, 1)
+        )
+        filled = np.where(np.isnan(values[:, p_count]), -np.inf, values[:, p_count])
+        block_best = filled.max(axis=1)
+        better = block_best > best
+        best[better] = block_best[better]
+        first[better] = filled.argmax(axis=1)[better] + lo
+        if lo <= problem.focus < hi:
+            tops = _top(
+                values[:, :p_count, problem.focus - lo], pw, problem.targets, evaluator.id_rank
+            )
+            top_frequency = np.bincount(tops, minlength=p_count) / n
+    first_frequency = None
+    if subjects > 1:
+        scored = best > -np.inf
+        first_frequency = (
+            np.bincount(first[scored], minlength=subjects) / scored.sum()
+            if scored.any()
+            else np.full(subjects, np.nan)
+        )
+
+    # 2. Variance-based sensitivity, focus subject
+    variance, first_order, total_effect = _sobol(evaluator, inputs, rng, n, sobol_batch, ticker)
+
+    # nominal values (engine arithmetic), 3. remove one criterion, 4. weight flips
+    nominal = np.empty((subjects, p_count + 1))
+    for s in range(subjects):
+        exact, _, overall_value = reference_scores(problem, s)
+        nominal[s, :p_count] = exact
+        nominal[s, p_count] = overall_value
+    _, focus_rounded, _ = reference_scores(problem, problem.focus)
+    nominal_top = _reference_top(problem, focus_rounded, problem.priority_weights.tolist())
+    removals = _removals(problem, nominal[problem.focus], nominal_top)
+    flips = _flips(evaluator)
+    ticker.tick()
+    changes = [f for f in flips if f.change is not None]
+    smallest = min(changes, key=lambda f: abs(f.change or 0.0), default=None)
+    p05, median, p95, unrated = summaries
+    return SensitivityResult(
+        problem=problem,
+        settings=settings,
+        nominal=nominal,
+        median=median,
+        p05=p05,
+        p95=p95,
+        unrated=unrated,
+        nominal_top=nominal_top,
+        top_frequency=top_frequency,
+        first_frequency=first_frequency,
+        inputs=inputs.names,
+        variance=variance,
+        first_order=first_order,
+        total_effect=total_effect,
+        removals=removals,
+        flips=flips,
+        smallest_flip=smallest,
+    )
+
+
+def _sobol(
+    evaluator: _Evaluator,
+    inputs: _Inputs,
+    rng: np.random.Generator,
+    n: int,
+    batch: int,
+    ticker: _Ticker,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Variance of each output of the focus subject, first-order and total-effect indices
+    [P + 1, k] (see the module docstring)."""
+    problem = evaluator.problem
+    focus = slice(problem.focus, problem.focus + 1)
+    p_count = len(problem.priorities)
+    k = len(inputs.names)
+    a_rows = inputs.draw(rng, n)
+    b_rows = inputs.draw(rng, n)
+
+    def outputs(rows: FloatArray) -> FloatArray:
+        _, rounded, overall = evaluator.evaluate(*inputs.decode(rows), focus)
+        return np.concatenate([rounded[:, :, 0], overall], axis=1)
+
+    matrices: list[FloatArray] = [a_rows, b_rows]
+    for i in range(k):
+        mixed = a_rows.copy()
+        mixed[:, i] = b_rows[:, i]
+        matrices.append(mixed)
+    results: list[FloatArray] = []
+    for start in range(0, len(matrices), batch):
+        group = matrices[start : start + batch]
+        values = outputs(np.concatenate(group))
+        results.extend(np.split(values, len(group)))
+        ticker.tick()
+    f_a, f_b = results[0], results[1]
+    variance = np.var(np.concatenate([f_a, f_b]), axis=0)
+    first_order = np.full((p_count + 1, k), np.nan)
+    total_effect = np.full((p_count + 1, k), np.nan)
+    usable = np.isfinite(variance) & (variance > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i in range(k):
+            f_ab = results[2 + i]
+            first_order[:, i] = np.mean(f_b * (f_ab - f_a), axis=0) / variance
+            total_effect[:, i] = np.mean((f_a - f_ab) ** 2, axis=0) / (2.0 * variance)
+    first_order[~usable] = np.nan
+    total_effect[~usable] = np.nan
+    return variance, first_order, total_effect
+
+
+def _removals(
+    problem: SensitivityProblem, nominal: FloatArray, nominal_top: int
+) -> tuple[Removal, ...]:
+    p_count = len(problem.priorities)
+    removals = []
+    for c, criterion in enumerate(problem.criteria):
+        weights = problem.criterion_weights.copy()
+        weights[c] = 0.0
+        exact, rounded, overall = reference_scores(problem, problem.focus, weights.tolist())
+        top = _reference_top(problem, rounded, problem.priority_weights.tolist())
+        removals.append(
+            Removal(
+                criterion=criterion,
+                priority=problem.priorities[problem.membership[c]],
+                priority_scores=tuple(exact),
+                overall=overall,
+                priority_changes=tuple(float(v) for v in np.array(exact) - nominal[:p_count]),
+                overall_change=overall - float(nominal[p_count]),
+                top=problem.priorities[top],
+                top_changed=top != nominal_top,
+            )
+        )
+    return tuple(removals)
+
+
+def _flips(evaluator: _Evaluator) -> tuple[WeightFlip, ...]:
+    """Per weight, the factor nearest 1 that changes the focus subject's top recommendation."""
+    problem = evaluator.problem
+    c_count = len(problem.criteria)
+    focus = slice(problem.focus, problem.focus + 1)
+    kinds: list[tuple[Literal["criterion", "priority"], int]] = [
+        ("criterion", c) for c in range(c_count)
+    ] + [("priority", p) for p in range(len(problem.priorities))]
+    low, high = FLIP_RANGE
+    grid = np.unique(
+        np.concatenate(
+            [
+                np.linspace(low, high, 2001),
+                1.0 - np.logspace(-4, 0, 41),
+                1.0 + np.logspace(-4, math.log10(high - 1.0), 81),
+                [1.0],
+            ]
+        )
+    )
+    grid = grid[(grid >= low) & (grid <= high)]
+    one = int(np.flatnonzero(grid == 1.0)[0])
+
+    def tops(which: IntArray, factors: FloatArray) -> IntArray:
+        rows = which.size
+        cw = np.repeat(problem.criterion_weights[None, :], rows, axis=0)
+        pw = np.repeat(problem.priority_weights[None, :], rows, axis=0)
+        scale = np.ones((rows, c_count + len(problem.priorities)))
+        scale[np.arange(rows), which] = factors
+        cw *= scale[:, :c_count]
+        pw *= scale[:, c_count:]
+        zeros = np.zeros(rows, dtype=np.intp)
+        _, rounded, _ = evaluator.evaluate(cw, pw, zeros, zeros, focus)
+        return _top(rounded[:, :, 0], pw, problem.targets, evaluator.id_rank)
+
+    nominal = np.concatenate([problem.criterion_weights, problem.priority_weights])
+    candidates = np.flatnonzero(nominal > 0)
+    base = int(tops(np.zeros(1, dtype=np.intp), np.ones(1))[0])
+    which = np.repeat(candidates, grid.size)
+    flipped = (tops(which, np.tile(grid, candidates.size)) != base).reshape(
+        candidates.size, grid.size
+    )
+    # the flipping grid point nearest 1 on each side, and its neighbour towards 1
+    ok_points: list[float] = []
+    flip_points: list[float] = []
+    owners: list[tuple[int, int]] = []  # (index into candidates, side)
+    for row in range(candidates.size):
+        below = np.flatnonzero(flipped[row, :one])
+        above = np.flatnonzero(flipped[row, one + 1 :]) + one + 1
+        if below.size:
+            owners.append((row, -1))
+            flip_points.append(float(grid[below[-1]]))
+            ok_points.append(float(grid[below[-1] + 1]))
+        if above.size:
+            owners.append((row, 1))
+            flip_points.append(float(grid[above[0]]))
+            ok_points.append(float(grid[above[0] - 1]))
+    found: dict[int, tuple[float, int]] = {}
+    if owners:
+        who = candidates[np.array([o[0] for o in owners])]
+        ok = np.array(ok_points)
+        flip = np.array(flip_points)
+        for _ in range(64):
+            middle = 0.5 * (ok + flip)
+            moved = (middle != ok) & (middle != flip)
+            if not np.any(moved):
+                break
+            changed = tops(who, middle) != base
+            flip = np.where(changed, middle, flip)
+            ok = np.where(changed, ok, middle)
+        winners = tops(who, flip)
+        for index, (row, _) in enumerate(owners):
+            change = float(flip[index]) - 1.0
+            weight = int(candidates[row])
+            if weight not in found or abs(change) < abs(found[weight][0]):
+                found[weight] = (change, int(winners[index]))
+    flips = []
+    for index, (kind, item) in enumerate(kinds):
+        ids = problem.criteria if kind == "criterion" else problem.priorities
+        result = found.get(index)
+        flips.append(
+            WeightFlip(
+                input=f"{kind}_weight:{ids[item]}",
+                kind=kind,
+                item=ids[item],
+                change=None if result is None else result[0],
+                becomes_top=None if result is None else problem.priorities[result[1]],
+            )
+        )
+    return tuple(flips)
+
+
+# ---------------------------------------------------------------------------------------------
+# From an agenda
+
+
+def build_problem(
+    agenda: Agenda,
+    host: PluginHost,
+    *,
+    as_of: dt.date,
+    focus: str | None = None,
+    subjects: Sequence[str] | None = None,
+    thresholds: Sequence[float] = (0.0,),
+    methods: Sequence[str] = METHODS,
+    weights: Mapping[str, float] | None = None,
+) -> SensitivityProblem:
+    """The problem of an agenda: criterion scores from ``engine.build_scorecard`` for each
+    subject (default: all, in the agenda's order) and each grade threshold (the first is the
+    nominal one), nominal weights (the agenda's, overridden by ``weights``) and targets.
+
+    ``focus`` defaults to the engine's default subject.
+    """
+    from renewal_score.engine import RunOptions, build_scorecard, default_subject
+
+    overrides = dict(weights or {})
+    focus_id = focus or default_subject(agenda)
+    chosen = list(agenda.subjects) if subjects is None else list(subjects)
+    if focus_id not in chosen:
+        raise ValueError(f"the focus subject {focus_id!r} is not among the subjects analysed")
+    priorities = list(agenda.priorities.values())
+    criteria = [c for p in priorities for c in agenda.criteria_of(p.id)]
+    position = {c.id: i for i, c in enumerate(criteria)}
+    scores = np.full((len(thresholds), len(chosen), len(criteria)), np.nan)
+    for t, threshold in enumerate(thresholds):
+        for s, subject in enumerate(chosen):
+            options = RunOptions(
+                as_of=as_of, subject=subject, weights=overrides, min_grade_weight=threshold
+            )
+            card = build_scorecard(agenda, host, options)
+            for priority in card.priorities:
+                for item in priority.criteria:
+                    if item.score is not None:
+                        scores[t, s, position[item.id]] = item.score
+    priority_index = {p.id: i for i, p in enumerate(priorities)}
+    return SensitivityProblem(
+        subjects=tuple(chosen),
+        priorities=tuple(p.id for p in priorities),
+        criteria=tuple(c.id for c in criteria),
+        membership=np.array([priority_index[c.priority] for c in criteria], dtype=np.intp),
+        scores=scores,
+        thresholds=tuple(thresholds),
+        criterion_weights=np.array([overrides.get(c.id, c.weight) for c in criteria]),
+        priority_weights=np.array([overrides.get(p.id, p.weight) for p in priorities]),
+        targets=np.array([p.target for p in priorities]),
+        methods=tuple(methods),
+        focus=chosen.index(focus_id),
+    )
