@@ -8,10 +8,15 @@ a level only concrete evidence can show. Every problem is collected before raisi
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
+
+from pydantic import TypeAdapter
 
 from renewal_score.datafiles import DataSet
 from renewal_score.errors import DataError, Location, Problem
@@ -35,6 +40,46 @@ class Agenda:
 
     def criteria_of(self, priority_id: str) -> list[Criterion]:
         return [c for c in self.criteria.values() if c.priority == priority_id]
+
+    def records_of(self, subject: str) -> tuple[list[Evidence], list[Observation]]:
+        """A subject's evidence and observations, each in the order they apply."""
+        return self._by_subject.get(subject, ([], []))
+
+    @cached_property
+    def _by_subject(self) -> dict[str, tuple[list[Evidence], list[Observation]]]:
+        # Sorted and grouped once per agenda, so that scoring many subjects or dates stays
+        # linear in the number of records.
+        grouped: dict[str, tuple[list[Evidence], list[Observation]]] = {}
+        for record in sorted(self.evidence, key=evidence_order):
+            grouped.setdefault(record.subject, ([], []))[0].append(record)
+        for observation in sorted(self.observations, key=evidence_order):
+            grouped.setdefault(observation.subject, ([], []))[1].append(observation)
+        return grouped
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of every evidence record and observation, as JSON in id order."""
+        hasher = hashlib.sha256()
+        hasher.update(EVIDENCE_JSON.dump_json(sorted(self.evidence, key=_record_id)))
+        hasher.update(OBSERVATION_JSON.dump_json(sorted(self.observations, key=_record_id)))
+        return hasher.hexdigest()
+
+
+EVIDENCE_JSON = TypeAdapter(list[Evidence])
+OBSERVATION_JSON = TypeAdapter(list[Observation])
+
+
+def _record_id(record: Evidence | Observation) -> str:
+    return record.id
+
+
+def evidence_order(record: Evidence | Observation) -> tuple[dt.date, bool, str]:
+    """Records are applied by effective date; on one date, advances before setbacks, then by id.
+
+    A source that reports a state and its reversal together thus ends at the reversal.
+    """
+    setback = isinstance(record, Evidence) and record.effect == "setback"
+    return record.effective_date, setback, record.id
 
 
 def plugin_location(name: str) -> Location:

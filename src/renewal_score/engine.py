@@ -7,8 +7,6 @@ docs/methodology.md and in the docstrings of ``scoring`` and ``aggregation``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,15 +78,6 @@ def default_subject(agenda: Agenda) -> str:
     return min(counts, key=lambda subject: (-counts[subject], subject))
 
 
-def evidence_order(record: Evidence | Observation) -> tuple[dt.date, bool, str]:
-    """Records are applied by effective date; on one date, advances before setbacks, then by id.
-
-    A source that reports a state and its reversal together thus ends at the reversal.
-    """
-    setback = isinstance(record, Evidence) and record.effect == "setback"
-    return record.effective_date, setback, record.id
-
-
 def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Scorecard:
     """Score every criterion and priority of the agenda for one subject as of one date."""
     subject_id = options.subject or default_subject(agenda)
@@ -96,9 +85,15 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         known = ", ".join(sorted(agenda.subjects))
         raise UsageError(f"unknown subject {subject_id!r} (known: {known})")
     context = ScoringContext(as_of=options.as_of, subject=subject_id)
-    reasons: Counter[str] = Counter()
-    by_criterion = _select(agenda.evidence, agenda, context, options.min_grade_weight, reasons)
-    measured = _select(agenda.observations, agenda, context, options.min_grade_weight, reasons)
+    evidence, observations = agenda.records_of(subject_id)
+    reasons: Counter[str] = Counter(
+        other_subject=len(agenda.evidence)
+        + len(agenda.observations)
+        - len(evidence)
+        - len(observations)
+    )
+    by_criterion = _select(evidence, agenda, context, options.min_grade_weight, reasons)
+    measured = _select(observations, agenda, context, options.min_grade_weight, reasons)
     counted = [r for group in (by_criterion, measured) for rs in group.values() for r in rs]
     aggregators = host.aggregations()
     combine_criteria = _aggregator(aggregators, options.criteria_aggregation)
@@ -183,7 +178,7 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
             priorities_aggregation=options.priorities_aggregation,
             min_grade_weight=options.min_grade_weight,
             evidence_records=len(agenda.evidence) + len(agenda.observations),
-            evidence_sha256=evidence_digest(agenda),
+            evidence_sha256=agenda.digest,
         ),
     )
 
@@ -198,18 +193,6 @@ def coverage(records: Sequence[Evidence | Observation]) -> Coverage:
         grades=dict(sorted(Counter(r.grade for r in records).items())),
         newest=newest.date if newest else None,
     )
-
-
-def evidence_digest(agenda: Agenda) -> str:
-    """SHA-256 of every loaded evidence record and observation, as canonical JSON by id."""
-    records: list[Evidence | Observation] = [*agenda.evidence, *agenda.observations]
-    canonical = json.dumps(
-        [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _aggregator(aggregators: Mapping[str, Aggregator], name: str) -> Aggregator:
@@ -231,14 +214,12 @@ def _select(
     min_grade_weight: float,
     reasons: Counter[str],
 ) -> dict[str, list[RecordT]]:
-    """The records that count, by criterion in the order they apply; ``reasons`` counts the
-    others by why they were left out (nothing is dropped silently)."""
+    """The subject's records that count, by criterion in the order they apply; ``reasons``
+    counts the others by why they were left out (nothing is dropped silently)."""
     counted: dict[str, list[RecordT]] = defaultdict(list)
-    for record in sorted(records, key=evidence_order):
+    for record in records:
         valid_years = agenda.criteria[record.criterion].valid_years
-        if record.subject != context.subject:
-            reasons["other_subject"] += 1
-        elif record.effective_date > context.as_of:
+        if record.effective_date > context.as_of:
             reasons["after_as_of"] += 1
         elif context.grade_weight(record.grade) < min_grade_weight:
             reasons["below_grade"] += 1

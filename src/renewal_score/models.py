@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 
@@ -33,8 +35,6 @@ Identifier = Annotated[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 EVENT_DATE_PATTERN = r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$"
-EventDateText = Annotated[str, StringConstraints(pattern=EVENT_DATE_PATTERN)]
-"""An event date as precise as the source allows: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."""
 
 GradeText = Annotated[str, StringConstraints(pattern=r"^[A-F][1-6]$")]
 """An Admiralty (NATO STANAG 2511) grade: source reliability A-F, information credibility 1-6."""
@@ -55,6 +55,7 @@ def _require_unique(ids: list[str], what: str) -> None:
         raise ValueError(f"{what} must be unique; repeated: {', '.join(duplicates)}")
 
 
+@functools.lru_cache(maxsize=65536)  # dates repeat across records; parse each once
 def event_date_span(text: str) -> tuple[dt.date, dt.date, DatePrecision]:
     """First and last day of the period an event date names, and its precision.
 
@@ -81,11 +82,9 @@ def event_date_span(text: str) -> tuple[dt.date, dt.date, DatePrecision]:
     return day, day, "day"
 
 
-def date_as_text(data: object) -> object:
-    """A record with its date as text: TOML parses bare dates into date objects."""
-    if isinstance(data, dict) and isinstance(data.get("date"), dt.date):
-        return {**data, "date": data["date"].isoformat()}
-    return data
+def date_as_text(value: object) -> object:
+    """A date as text: TOML parses bare dates into date objects."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def existing_date(value: str) -> str:
@@ -95,6 +94,18 @@ def existing_date(value: str) -> str:
     except ValueError as error:
         raise ValueError(f"{value!r} is not a real date: {error}") from None
     return value
+
+
+EventDateText = Annotated[
+    str,
+    BeforeValidator(date_as_text),
+    StringConstraints(pattern=EVENT_DATE_PATTERN),
+    AfterValidator(existing_date),
+]
+"""An event date as precise as the source allows: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.
+
+Validated field by field (not by a model-level validator) so that JSON input is validated
+without first being turned into Python dictionaries."""
 
 
 class Subject(Frozen):
@@ -239,16 +250,6 @@ class Evidence(Frozen):
     grade: GradeText
     note: str = ""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _dates_as_text(cls, data: object) -> object:
-        return date_as_text(data)
-
-    @field_validator("date")
-    @classmethod
-    def _date_exists(cls, value: str) -> str:
-        return existing_date(value)
-
     @property
     def date_precision(self) -> DatePrecision:
         return event_date_span(self.date)[2]
@@ -271,16 +272,6 @@ class Observation(Frozen):
     source: Source
     grade: GradeText
     note: str = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _dates_as_text(cls, data: object) -> object:
-        return date_as_text(data)
-
-    @field_validator("date")
-    @classmethod
-    def _date_exists(cls, value: str) -> str:
-        return existing_date(value)
 
     @property
     def effective_date(self) -> dt.date:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from renewal_score.aggregation import arithmetic_mean, geometric_mean
 from renewal_score.hookspecs import hookimpl
@@ -41,45 +42,51 @@ PRECISION = 4
 """Decimal places kept in results, so that reports are short and byte-stable."""
 
 
+@dataclass
+class Fold:
+    """The state of a criterion after applying records in order (see the module docstring)."""
+
+    score: float = 0.0
+    concrete_score: float = 0.0
+    level: int = 0
+    doubt: float = 1.0
+    """Product of (1 - w_i): the chance that none of the claims holds."""
+    contributions: list[Contribution] = field(default_factory=list)
+
+
 def fold_evidence(
     criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
-) -> tuple[float, list[Contribution]]:
-    """The criterion's score after applying each record in turn, and each record's delta."""
-    score = 0.0
-    contributions = []
+) -> Fold:
+    """Apply each record in turn: the score, the score from concrete records alone, the level
+    claimed (grades aside: advances raise it, setbacks set it), and the records that moved
+    the score (deltas rounded to PRECISION; records that moved nothing are left out)."""
+    level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
+    state = Fold()
     for record in evidence:
         weight = context.grade_weight(record.grade)
-        target = criterion.level_score(criterion.level_index(record.level))
-        if record.effect == "advance":
-            new = score + weight * max(0.0, target - score)
-        else:
-            new = score + weight * (target - score)
-        contributions.append(
-            Contribution(
-                evidence=record.id,
-                delta=round(new - score, PRECISION),
-                weight=round(weight, PRECISION),
+        index = level_of[record.level]
+        target = criterion.level_score(index)
+        advance = record.effect == "advance"
+        new = _step(state.score, target, weight, advance)
+        if record.kind == "concrete":
+            state.concrete_score = _step(state.concrete_score, target, weight, advance)
+        state.level = max(state.level, index) if advance else index
+        state.doubt *= 1.0 - weight
+        delta = round(new - state.score, PRECISION)
+        if delta != 0:
+            state.contributions.append(
+                Contribution.model_construct(
+                    evidence=record.id, delta=delta, weight=round(weight, PRECISION)
+                )
             )
-        )
-        score = new
-    return score, contributions
+        state.score = new
+    return state
 
 
-def claimed_level(criterion: Criterion, evidence: Sequence[Evidence]) -> int:
-    """The rubric level the records show, grades aside: advances raise it, setbacks set it."""
-    level = 0
-    for record in evidence:
-        index = criterion.level_index(record.level)
-        level = max(level, index) if record.effect == "advance" else index
-    return level
-
-
-def noisy_or(weights: Sequence[float]) -> float:
-    """Chance that at least one of independent claims holding with these probabilities holds."""
-    doubt = 1.0
-    for weight in weights:
-        doubt *= 1.0 - weight
-    return 1.0 - doubt
+def _step(score: float, target: float, weight: float, advance: bool) -> float:
+    if advance:
+        return score + weight * max(0.0, target - score)
+    return score + weight * (target - score)
 
 
 def declaratory_share(
@@ -168,17 +175,16 @@ def score_criterion(
         return score_indicator(criterion, criterion.indicator, observations, context)
     if not evidence:
         return _unrated(0)
-    score, contributions = fold_evidence(criterion, evidence, context)
-    concrete, _ = fold_evidence(criterion, [r for r in evidence if r.kind == "concrete"], context)
-    level = criterion.rubric[claimed_level(criterion, evidence)]
+    state = fold_evidence(criterion, evidence, context)
+    level = criterion.rubric[state.level]
     return Assessment(
-        score=round(score, PRECISION),
+        score=round(state.score, PRECISION),
         level=level.id,
         level_label=level.label,
-        evidence=tuple(c.evidence for c in contributions if c.delta != 0),
-        contributions=tuple(contributions),
+        evidence=tuple(c.evidence for c in state.contributions),
+        contributions=tuple(state.contributions),
         evidence_count=len(evidence),
-        confidence=round(noisy_or([c.weight for c in contributions]), PRECISION),
-        concrete_score=round(concrete, PRECISION),
+        confidence=round(1.0 - state.doubt, PRECISION),
+        concrete_score=round(state.concrete_score, PRECISION),
         say_do_gap=declaratory_share(evidence, context),
     )

@@ -80,7 +80,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
+import queue
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -107,12 +110,19 @@ METHODS = ("arithmetic", "geometric", "minimum")
 _ARITHMETIC, _GEOMETRIC, _MINIMUM = 0, 1, 2
 _COMBINE = {"arithmetic": arithmetic_mean, "geometric": geometric_mean, "minimum": minimum}
 _SCALE = 10.0**PRECISION
-_STORE_BYTES = 64 * 2**20
-"""Budget for the samples of one block of subjects kept for the percentiles."""
-_WORK_BYTES = 96 * 2**20
-"""Budget for the temporary arrays of one chunk of samples."""
-_WORK_ARRAYS = 12
-"""Roughly how many arrays of n x P x subjects floats one chunk keeps alive at once."""
+_STORE_BYTES = 32 * 2**20
+"""Budget for the sampled outputs of one block of subjects, kept for the percentiles."""
+_CHUNK_VALUES = 2**18
+"""Values (samples x outputs x subjects) per chunk: temporaries stay in the processor's cache."""
+_SORT_ROWS = 64
+"""Outputs sorted at a time for the percentiles (64 x N floats)."""
+_SOBOL_ROWS = 50_000
+"""Rows of the variance-based design evaluated at a time."""
+_MAX_WORKERS = 2
+"""Threads; each holds one block of subjects (about _STORE_BYTES plus temporaries)."""
+_GEMM_SIZE = 2**17
+"""Largest m x n x k of one matrix product, below the size at which BLAS libraries (OpenBLAS:
+4 x 65536) start threads of their own, which would compete with ours."""
 FLIP_RANGE = (0.0, 10.0)
 """The factors by which a single weight is scaled in the search for a flip."""
 
@@ -405,7 +415,7 @@ def _flip_dict(flip: WeightFlip) -> dict[str, Any]:
 # Rounding as Python's round(x, 4), vectorised
 
 
-def round_scores(values: FloatArray) -> FloatArray:
+def round_scores(values: FloatArray, out: FloatArray | None = None) -> FloatArray:
     """``round(x, 4)`` of every element, exactly as Python rounds floats (NaN stays NaN).
 
     Python rounds the exact binary value of x: k = x * 10**4 rounded to the nearest integer,
@@ -413,20 +423,22 @@ def round_scores(values: FloatArray) -> FloatArray:
     floating-point product instead, which differs when the product lands on a half; there the
     sign of the product's rounding error (Dekker's exact product) decides.
     """
-    scaled = values * _SCALE
-    nearest = np.rint(scaled)
-    halves = np.abs(scaled - nearest) == 0.5
-    if np.any(halves):
-        where = np.nonzero(halves)
+    scaled = np.multiply(values, _SCALE)
+    nearest = np.rint(scaled, out=out)
+    np.subtract(scaled, nearest, out=scaled)  # within [-0.5, 0.5]; NaN for NaN
+    if scaled.size and (
+        np.nanmax(scaled, initial=0.0) == 0.5 or np.nanmin(scaled, initial=0.0) == -0.5
+    ):
+        where = np.nonzero(np.abs(scaled) == 0.5)
         x = values[where]
-        product = scaled[where]
+        product = x * _SCALE
         split = x * 134217729.0  # Veltkamp split: 2**27 + 1
         high = split - (split - x)
         low = x - high
         error = (high * _SCALE - product) + low * _SCALE  # x * 10**4 - product, exactly
         floor = np.floor(product)
         nearest[where] = np.where(error > 0, floor + 1, np.where(error < 0, floor, nearest[where]))
-    result: FloatArray = nearest / _SCALE
+    result: FloatArray = np.divide(nearest, _SCALE, out=nearest)
     return result
 
 
@@ -435,45 +447,33 @@ def round_scores(values: FloatArray) -> FloatArray:
 
 
 class _Evaluator:
-    """Scores of a batch of parameter rows for a block of subjects, with array operations.
+    """Scores of batches of parameter rows, with array operations.
 
-    Rows are (criterion weights [C], priority weights [P], method index, threshold index).
-    Rows are grouped by (which weights are positive, threshold, method); per group and
-    priority, the weighted sums are matrix products of the rows' weights with the priority's
-    (criteria x subjects) score matrices: sum w x, sum w log x, sum w [rated]. The minimum,
-    and whether the geometric mean is 0, depend on the rows only through which weights are
-    positive, so they are computed once per such pattern.
+    A row is (criterion weights [C], priority weights [P], method index, threshold index).
+    ``block(lo, hi)`` prepares the evaluation of rows for subjects lo..hi; blocks are
+    independent, so that threads can evaluate different blocks.
     """
 
     def __init__(self, problem: SensitivityProblem) -> None:
         self.problem = problem
-        self.codes = np.array([METHODS.index(m) for m in problem.methods], dtype=np.intp)
+        self.codes = [METHODS.index(m) for m in problem.methods]
+        scores = problem.scores
+        self.rated = ~np.isnan(scores)
+        self.lowest = np.where(self.rated, scores, np.inf)  # [T, S, C]
+        self.zero = self.rated & (scores == 0)
+        positive = self.rated & (scores > 0)
+        self.value = np.where(self.rated, scores, 0.0)
+        self.log = np.zeros_like(scores)
+        np.log(scores, out=self.log, where=positive)
         p_count = len(problem.priorities)
         self.members = [np.flatnonzero(problem.membership == p) for p in range(p_count)]
-        scores = problem.scores
-        rated = ~np.isnan(scores)
-        self.rated = rated
-        self.lowest = np.where(rated, scores, np.inf)  # [T, S, C]
-        self.zero = rated & (scores == 0)
-        with np.errstate(divide="ignore"):
-            logs = np.where(
-                rated & (scores > 0), np.log(np.where(rated & (scores > 0), scores, 1.0)), 0.0
-            )
-        values = np.where(rated, scores, 0.0)
-        # per threshold and priority, criteria x subjects, contiguous
-        self.value = [
-            [np.ascontiguousarray(values[t][:, m].T) for m in self.members]
-            for t in range(len(scores))
-        ]
-        self.log = [
-            [np.ascontiguousarray(logs[t][:, m].T) for m in self.members]
-            for t in range(len(scores))
-        ]
-        self.mask = [
-            [np.ascontiguousarray(rated[t][:, m].T.astype(np.float64)) for m in self.members]
-            for t in range(len(scores))
-        ]
-        self.id_rank = np.argsort(np.argsort(np.array(problem.priorities)))
+        self.grouped = np.concatenate(self.members)  # criteria, priority by priority
+        ends = np.cumsum([m.size for m in self.members]).tolist()
+        self.spans = [slice(end - m.size, end) for m, end in zip(self.members, ends, strict=True)]
+        self.id_rank = np.argsort(np.argsort(np.array(problem.priorities))).astype(np.intp)
+
+    def block(self, subjects: slice) -> _Block:
+        return _Block(self, subjects)
 
     def evaluate(
         self,
@@ -484,100 +484,179 @@ class _Evaluator:
         subjects: slice,
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Priority scores [n, P, s], the same rounded to 4 decimals, overall scores [n, s]."""
+        return self.block(subjects).evaluate(
+            criterion_weights, priority_weights, methods, thresholds
+        )
+
+
+class _Block:
+    """The evaluation of parameter rows for one block of subjects.
+
+    Rows are grouped by (which criterion weights are positive, threshold, method). For a
+    group and a priority, the weighted sums are matrix products of the rows' weights of the
+    priority's criteria [r, C_p] with the criteria's (criteria x subjects) score matrices:
+    sum w x, sum w log x and sum w [rated] (the membership matrix G[C, P] is used as the
+    list of each priority's criteria; a product with the one-hot G itself would do P times
+    the work). The minimum, and whether the geometric mean is 0, depend on a row only
+    through which weights are positive, so they are computed once per such pattern.
+    """
+
+    def __init__(self, evaluator: _Evaluator, subjects: slice) -> None:
+        self.evaluator = evaluator
+        lo, hi, _ = subjects.indices(evaluator.problem.scores.shape[1])
+        self.lo, self.hi = lo, max(lo, hi)
+        self.width = self.hi - self.lo
+        self.p_count = len(evaluator.members)
+        self._matrices_cache: dict[tuple[str, int], list[FloatArray]] = {}
+        self._tables: dict[tuple[bytes, int], tuple[FloatArray, BoolArray, bool]] = {}
+
+    def _matrices(self, kind: str, t: int) -> list[FloatArray]:
+        """Per priority, its criteria's scores under threshold t [C_p, s], contiguous."""
+        key = (kind, t)
+        if key not in self._matrices_cache:
+            ev = self.evaluator
+            source = {"value": ev.value, "log": ev.log, "mask": ev.rated}[kind]
+            block = source[t, self.lo : self.hi]  # [s, C]
+            self._matrices_cache[key] = [
+                np.ascontiguousarray(block[:, members].T, dtype=np.float64)
+                for members in ev.members
+            ]
+        return self._matrices_cache[key]
+
+    def _pattern(self, positive: BoolArray, t: int) -> tuple[FloatArray, BoolArray, bool]:
+        """For the criteria with positive weight: per priority and subject, the minimum over
+        rated criteria (NaN if none) and whether one of them scores 0 [P * s]; and whether
+        some priority has no score."""
+        key = (np.packbits(positive).tobytes(), t)
+        if key not in self._tables:
+            ev = self.evaluator
+            lowest = np.full((self.p_count, self.width), np.nan)
+            zero = np.zeros((self.p_count, self.width), dtype=bool)
+            for p, members in enumerate(ev.members):
+                chosen = members[positive[members]]
+                if chosen.size:
+                    low = ev.lowest[t, self.lo : self.hi][:, chosen].min(axis=1)
+                    lowest[p] = np.where(np.isinf(low), np.nan, low)
+                    zero[p] = ev.zero[t, self.lo : self.hi][:, chosen].any(axis=1)
+            self._tables[key] = (lowest.reshape(-1), zero.reshape(-1), bool(np.isnan(lowest).any()))
+        return self._tables[key]
+
+    def evaluate(
+        self,
+        criterion_weights: FloatArray,
+        priority_weights: FloatArray,
+        methods: IntArray,
+        thresholds: IntArray,
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Priority scores [n, P, s], the same rounded to 4 decimals, overall scores [n, s]."""
+        ev = self.evaluator
         n = criterion_weights.shape[0]
-        p_count = len(self.members)
-        lo, hi, _ = subjects.indices(self.problem.scores.shape[1])
-        s = hi - lo
+        t_count, m_count = len(ev.problem.thresholds), len(ev.codes)
         positive = criterion_weights > 0
-        if n and np.all(positive == positive[0]):
-            patterns: BoolArray = positive[:1]
+        if n == 0 or bool(np.all(positive == positive[0])):
+            patterns = positive[:1]
             pattern_of = np.zeros(n, dtype=np.intp)
         else:
-            packed = np.packbits(positive, axis=1)
-            _, first, pattern_of = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+            _, first, inverse = np.unique(
+                np.packbits(positive, axis=1), axis=0, return_index=True, return_inverse=True
+            )
             patterns = positive[first]
-            pattern_of = pattern_of.reshape(-1)
-        t_count, m_count = len(self.value), len(self.codes)
+            pattern_of = inverse.reshape(-1).astype(np.intp)
         key = (pattern_of * t_count + thresholds) * m_count + methods
-        order = np.argsort(key, kind="stable")
-        ordered = bool(np.all(order == np.arange(n)))
+        ordered = bool(np.all(key[1:] >= key[:-1]))
+        order = np.arange(n)
         if not ordered:
+            order = np.argsort(key, kind="stable")
             key = key[order]
             criterion_weights = criterion_weights[order]
             priority_weights = priority_weights[order]
-        prio = np.empty((n, p_count, s))
-        rounded = np.empty((n, p_count, s))
-        overall = np.empty((n, s))
-        starts = np.flatnonzero(np.diff(key)) + 1
-        bounds = [0, *starts.tolist(), n] if n else [0]
-        tables: dict[tuple[int, int], tuple[FloatArray, BoolArray]] = {}
+        columns = self.p_count * self.width
+        prio = np.empty((n, columns))
+        rounded = np.empty((n, columns))
+        overall = np.empty((n, self.width))
+        all_positive = bool(np.all(priority_weights > 0))
+        grouped = criterion_weights[:, ev.grouped]
+        bounds = [0, *(np.flatnonzero(np.diff(key)) + 1).tolist(), n] if n else [0]
         for a, b in itertools.pairwise(bounds):
-            group = int(key[a])
-            pattern, rest = divmod(group, t_count * m_count)
+            pattern, rest = divmod(int(key[a]), t_count * m_count)
             t, m = divmod(rest, m_count)
-            code = int(self.codes[m])
-            weights = criterion_weights[a:b]
-            if code != _ARITHMETIC and (pattern, t) not in tables:
-                tables[(pattern, t)] = self._pattern_tables(patterns[pattern], t, lo, hi)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                for p, members in enumerate(self.members):
-                    target = prio[a:b, p]
-                    if not members.size:
-                        target[...] = np.nan
-                        continue
-                    w = weights[:, members]
-                    if code == _MINIMUM:
-                        target[...] = tables[(pattern, t)][0][p]
-                        continue
-                    total = w @ self.mask[t][p][:, lo:hi]
-                    if code == _ARITHMETIC:
-                        np.divide(w @ self.value[t][p][:, lo:hi], total, out=target)
-                    else:
-                        np.divide(w @ self.log[t][p][:, lo:hi], total, out=target)
+            code = ev.codes[m]
+            weights = grouped[a:b]
+            lowest, zero, unrated = self._pattern(patterns[pattern], t)
+            target = prio[a:b]
+            if code == _MINIMUM:
+                target[...] = lowest
+            else:
+                by_priority = target.reshape(b - a, self.p_count, self.width)
+                masks = self._matrices("mask", t)
+                sums = self._matrices("value" if code == _ARITHMETIC else "log", t)
+                with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                    for p, span in enumerate(ev.spans):
+                        # small products: BLAS runs them on the calling thread
+                        step = max(1, _GEMM_SIZE // max(1, self.width * (span.stop - span.start)))
+                        for i in range(0, b - a, step):
+                            out = by_priority[i : i + step, p]
+                            w = weights[i : i + step, span]
+                            np.matmul(w, sums[p], out=out)
+                            np.divide(out, w @ masks[p], out=out)  # 0 / 0 = NaN: no score
+                    if code == _GEOMETRIC:
                         np.exp(target, out=target)
-                        target[:, tables[(pattern, t)][1][p]] = 0.0
-            rounded[a:b] = round_scores(prio[a:b])
-            overall[a:b] = _combine_priorities(rounded[a:b], priority_weights[a:b], code)
+                        target[:, zero] = 0.0
+            shown = round_scores(target, out=rounded[a:b])
+            overall[a:b] = _combine_priorities(
+                shown.reshape(b - a, self.p_count, self.width),
+                priority_weights[a:b],
+                code,
+                simple=all_positive and not unrated,
+            )
+        prio_3d = prio.reshape(n, self.p_count, self.width)
+        rounded_3d = rounded.reshape(n, self.p_count, self.width)
         if not ordered:
-            inverse = np.empty_like(order)
-            inverse[order] = np.arange(n)
-            return prio[inverse], rounded[inverse], overall[inverse]
-        return prio, rounded, overall
-
-    def _pattern_tables(
-        self, positive: BoolArray, t: int, lo: int, hi: int
-    ) -> tuple[FloatArray, BoolArray]:
-        """Per priority, for subjects lo..hi: the minimum over rated criteria with positive
-        weight (NaN if none) and whether one of those scores 0."""
-        p_count = len(self.members)
-        lowest = np.full((p_count, hi - lo), np.nan)
-        zero = np.zeros((p_count, hi - lo), dtype=bool)
-        for p, members in enumerate(self.members):
-            chosen = members[positive[members]]
-            if chosen.size:
-                low = self.lowest[t, lo:hi][:, chosen].min(axis=1)
-                lowest[p] = np.where(np.isinf(low), np.nan, low)
-                zero[p] = self.zero[t, lo:hi][:, chosen].any(axis=1)
-        return lowest, zero
+            inverse_order = np.empty_like(order)
+            inverse_order[order] = np.arange(n)
+            return prio_3d[inverse_order], rounded_3d[inverse_order], overall[inverse_order]
+        return prio_3d, rounded_3d, overall
 
 
-def _combine_priorities(scores: FloatArray, weights: FloatArray, code: int) -> FloatArray:
-    """Overall scores [n, s] from priority scores [n, P, s] and priority weights [n, P]."""
-    w = weights[:, :, None]
-    used = ~np.isnan(scores) & (w > 0)
+def _combine_priorities(
+    scores: FloatArray, weights: FloatArray, code: int, *, simple: bool = False
+) -> FloatArray:
+    """Overall scores [n, s] from rounded priority scores [n, P, s] and priority weights [n, P].
+
+    ``simple``: every score exists and every weight is positive.
+    """
+    p_count = scores.shape[1]
     with np.errstate(divide="ignore", invalid="ignore"):
+        if simple:
+            if code == _MINIMUM:
+                low: FloatArray = scores.min(axis=1)
+                return low
+            total = weights.sum(axis=1, keepdims=True)
+            if code == _ARITHMETIC:
+                acc = scores[:, 0] * weights[:, :1]
+                for p in range(1, p_count):
+                    acc += scores[:, p] * weights[:, p : p + 1]
+                acc /= total
+                return acc
+            logs = np.log(scores)  # log 0 = -inf, and exp(-inf) = 0: any 0 gives 0
+            acc = logs[:, 0] * weights[:, :1]
+            for p in range(1, p_count):
+                acc += logs[:, p] * weights[:, p : p + 1]
+            acc /= total
+            return np.exp(acc, out=acc)
+        w = weights[:, :, None]
+        used = ~np.isnan(scores) & (w > 0)
         if code == _MINIMUM:
             low = np.where(used, scores, np.inf).min(axis=1)
             result: FloatArray = np.where(np.isinf(low), np.nan, low)
             return result
         share = np.where(used, w, 0.0)
-        total = share.sum(axis=1)
+        denominator = share.sum(axis=1)
         if code == _ARITHMETIC:
-            mean: FloatArray = (share * np.where(used, scores, 0.0)).sum(axis=1) / total
+            mean: FloatArray = (share * np.where(used, scores, 0.0)).sum(axis=1) / denominator
             return mean
-        positive = used & (scores > 0)
-        logs = np.log(np.where(positive, scores, 1.0))
-        result = np.exp((share * logs).sum(axis=1) / total)
+        logs = np.log(np.where(used & (scores > 0), scores, 1.0))
+        result = np.exp((share * logs).sum(axis=1) / denominator)
         result[(used & (scores == 0)).any(axis=1)] = 0.0
         return result
 
@@ -645,7 +724,7 @@ def normalised_weights(
 def _mean_of(
     method: str, values: Sequence[float | None], weights: Sequence[float]
 ) -> tuple[float, float]:
-    """engine._mean_of: (unrounded, rounded) aggregate; NaN when nothing is rated."""
+    """engine._mean_of: the aggregate, unrounded and rounded; NaN when nothing is rated."""
     pairs = [(v, w) for v, w in zip(values, weights, strict=True) if v is not None and w > 0]
     total = sum(w for _, w in pairs)
     if total <= 0:
@@ -660,6 +739,62 @@ def _normalise(weights: Sequence[float]) -> list[float]:
     return [w / total if total > 0 else 0.0 for w in weights]
 
 
+class _Reference:
+    """One subject's scores computed item by item, exactly as ``engine.build_scorecard``."""
+
+    def __init__(self, problem: SensitivityProblem) -> None:
+        self.problem = problem
+        self.members = [
+            np.flatnonzero(problem.membership == p).tolist() for p in range(len(problem.priorities))
+        ]
+        self.criterion_weights = problem.criterion_weights.tolist()
+        self.priority_weights = problem.priority_weights.tolist()
+        self.targets = problem.targets.tolist()
+        self.scores_list = [
+            [[None if math.isnan(x) else x for x in row] for row in table]
+            for table in problem.scores.tolist()
+        ]
+
+    def scores(
+        self,
+        subject: int,
+        criterion_weights: Sequence[float] | None = None,
+        priority_weights: Sequence[float] | None = None,
+        method: int = 0,
+        threshold: int = 0,
+    ) -> tuple[list[float], list[float], float]:
+        name = self.problem.methods[method]
+        cw = self.criterion_weights if criterion_weights is None else criterion_weights
+        pw = self.priority_weights if priority_weights is None else priority_weights
+        row = self.scores_list[threshold][subject]
+        exact, rounded = [], []
+        for members in self.members:
+            weights = _normalise([float(cw[c]) for c in members])
+            value, shown = _mean_of(name, [row[c] for c in members], weights)
+            exact.append(value)
+            rounded.append(shown)
+        shown_scores = [None if math.isnan(v) else v for v in rounded]
+        overall, _ = _mean_of(name, shown_scores, _normalise([float(w) for w in pw]))
+        return exact, rounded, overall
+
+    def top(self, rounded: Sequence[float], priority_weights: Sequence[float] | None = None) -> int:
+        """engine._rank's first: largest gap, then larger weight, then id; no score last."""
+        pw = self.priority_weights if priority_weights is None else priority_weights
+        weights = _normalise([float(w) for w in pw])
+        keys = []
+        for p, score in enumerate(rounded):
+            gap = None if math.isnan(score) else round(max(0.0, self.targets[p] - score), PRECISION)
+            keys.append(
+                (
+                    gap is None,
+                    -(gap or 0.0),
+                    -round(weights[p], PRECISION),
+                    self.problem.priorities[p],
+                )
+            )
+        return min(range(len(keys)), key=keys.__getitem__)
+
+
 def reference_scores(
     problem: SensitivityProblem,
     subject: int,
@@ -670,46 +805,12 @@ def reference_scores(
 ) -> tuple[list[float], list[float], float]:
     """One subject's scores computed one by one, as ``engine.build_scorecard`` computes them.
 
-    Returns the unrounded priority scores, the rounded ones, and the unrounded overall score
-    (NaN: no score). Weights default to the nominal ones.
+    Returns the unrounded priority scores, the same rounded to 4 decimals, and the unrounded
+    overall score (NaN: no score). Weights default to the nominal ones.
     """
-    name = problem.methods[method]
-    cw = [
-        float(w)
-        for w in (problem.criterion_weights if criterion_weights is None else criterion_weights)
-    ]
-    pw = [
-        float(w)
-        for w in (problem.priority_weights if priority_weights is None else priority_weights)
-    ]
-    row = problem.scores[threshold, subject]
-    exact, rounded = [], []
-    for p in range(len(problem.priorities)):
-        members = np.flatnonzero(problem.membership == p).tolist()
-        weights = _normalise([cw[c] for c in members])
-        values = [None if math.isnan(row[c]) else float(row[c]) for c in members]
-        value, shown = _mean_of(name, values, weights)
-        exact.append(value)
-        rounded.append(shown)
-    overall, _ = _mean_of(name, [None if math.isnan(v) else v for v in rounded], _normalise(pw))
-    return exact, rounded, overall
-
-
-def _reference_top(
-    problem: SensitivityProblem, rounded: Sequence[float], priority_weights: Sequence[float]
-) -> int:
-    weights = _normalise([float(w) for w in priority_weights])
-    keys = []
-    for p, score in enumerate(rounded):
-        gap = (
-            None
-            if math.isnan(score)
-            else round(max(0.0, float(problem.targets[p]) - score), PRECISION)
-        )
-        keys.append(
-            (gap is None, -(gap or 0.0), -round(weights[p], PRECISION), problem.priorities[p])
-        )
-    return min(range(len(keys)), key=keys.__getitem__)
+    return _Reference(problem).scores(
+        subject, criterion_weights, priority_weights, method, threshold
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -797,43 +898,142 @@ class _Inputs:
 # The analysis
 
 
-class _Ticker:
-    def __init__(self, total: int, progress: Progress | None) -> None:
-        self.total = total
-        self.done = 0
-        self.progress = progress
+_QUANTILES = np.true_divide(np.array([5.0, 50.0, 95.0]), 100)
 
-    def tick(self) -> None:
-        self.done += 1
-        if self.progress is not None:
-            self.progress(self.done, self.total)
+
+def _lerp(a: FloatArray, b: FloatArray, gamma: FloatArray) -> FloatArray:
+    """numpy's linear interpolation between order statistics (``_lerp``), term for term."""
+    diff = b - a
+    result: FloatArray = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    return result
+
+
+def _row_percentiles(rows: FloatArray) -> FloatArray:
+    """p05, median, p95 and the share of NaN [4, g] of each row of rows [g, N], which is
+    reordered in place. Percentiles as ``np.percentile`` (linear) computes them over the values
+    that are not NaN; NaN for a row of NaN only.
+
+    Rows without NaN: the order statistics k and k + 1 around each percentile by three
+    partial partitions (median first, then each half) and minima; other rows: sorted.
+    """
+    g, n = rows.shape
+    result = np.empty((4, g))
+    has_nan = np.isnan(rows).any(axis=1)
+    clean = np.flatnonzero(~has_nan)
+    if n >= 100 and clean.size == g:
+        virtual = (n - 1) * _QUANTILES
+        low = np.floor(virtual).astype(np.intp)
+        gamma = (virtual - low)[:, None]
+        k05, k50, k95 = low.tolist()
+        rows.partition(k50, axis=1)
+        left, right = rows[:, :k50], rows[:, k50 + 1 :]
+        left.partition(k05, axis=1)
+        right.partition(k95 - k50 - 1, axis=1)
+        a = np.stack([left[:, k05], rows[:, k50], right[:, k95 - k50 - 1]])
+        b = np.stack(
+            [
+                left[:, k05 + 1 :].min(axis=1),
+                right.min(axis=1),
+                right[:, k95 - k50 :].min(axis=1),
+            ]
+        )
+        result[:3] = _lerp(a, b, gamma)
+        result[3] = 0.0
+        return result
+    rows.sort(axis=1)  # NaN sorts last
+    counts = np.full(g, n, dtype=np.intp)
+    with_nan = np.flatnonzero(has_nan)
+    counts[with_nan] = np.argmax(np.isnan(rows[with_nan]), axis=1)
+    virtual = (counts - 1)[None, :] * _QUANTILES[:, None]  # [3, g]
+    previous = np.floor(virtual)
+    last = np.maximum(counts - 1, 0)[None, :]
+    low = np.minimum(previous.astype(np.intp), last)
+    high = np.minimum(low + 1, last)
+    take = np.arange(g)[None, :]
+    result[:3] = _lerp(rows[take, low], rows[take, high], virtual - previous)
+    result[:3, counts == 0] = np.nan
+    result[3] = 1.0 - counts / n
+    return result
+
+
+class _Events:
+    """Chunks done, reported by worker threads and relayed by the calling thread."""
+
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[bool] = queue.SimpleQueue()
+
+    def chunk(self) -> None:
+        self.queue.put(True)
+
+    def finished(self) -> None:
+        self.queue.put(False)
+
+
+def _workers() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(_MAX_WORKERS, cores))
 
 
 def _chunking(problem: SensitivityProblem, samples: int) -> tuple[int, int]:
     """Subjects per block and samples per chunk, within the memory budgets."""
     columns = len(problem.priorities) + 1
-    per_subject = samples * columns * 8
-    block = max(1, min(len(problem.subjects), _STORE_BYTES // per_subject))
-    chunk = max(1, min(samples, _WORK_BYTES // (block * columns * 8 * _WORK_ARRAYS)))
+    block = max(1, min(len(problem.subjects), _STORE_BYTES // (samples * columns * 8)))
+    chunk = max(1, min(samples, _CHUNK_VALUES // (block * columns)))
     return block, chunk
 
 
-def _summaries(values: FloatArray) -> FloatArray:
-    """p05, median, p95 and the share of NaN of each column of values [N, M] -> [4, M]."""
-    n, m = values.shape
-    missing = np.isnan(values)
-    counts = n - missing.sum(axis=0)
-    out = np.full((4, m), np.nan)
-    out[3] = 1.0 - counts / n
-    clean = counts == n
-    if np.all(clean):
-        out[:3] = np.percentile(values, [5.0, 50.0, 95.0], axis=0)
-        return out
-    if np.any(clean):
-        out[:3, clean] = np.percentile(values[:, clean], [5.0, 50.0, 95.0], axis=0)
-    for j in np.flatnonzero(~clean & (counts > 0)):
-        out[:3, j] = np.percentile(values[~missing[:, j], j], [5.0, 50.0, 95.0])
-    return out
+@dataclass(frozen=True)
+class _Samples:
+    """The Monte Carlo parameter rows, sorted by (threshold, method)."""
+
+    criterion_weights: FloatArray
+    priority_weights: FloatArray
+    methods: IntArray
+    thresholds: IntArray
+
+
+def _uncertainty_block(
+    evaluator: _Evaluator, subjects: slice, samples: _Samples, chunk: int, events: _Events
+) -> tuple[FloatArray, FloatArray, IntArray, IntArray | None]:
+    """For a block of subjects: p05, median, p95 and share unrated [4, s, P + 1]; per sample,
+    the best overall score in the block and its subject; the focus subject's top
+    recommendation per sample if it is in the block."""
+    try:
+        block = evaluator.block(subjects)
+        problem = evaluator.problem
+        p_count, width = block.p_count, block.width
+        n = samples.methods.size
+        store = np.empty(((p_count + 1) * width, n))  # one row per (output, subject)
+        best = np.full(n, -np.inf)
+        first = np.zeros(n, dtype=np.intp)
+        focus = problem.focus - block.lo
+        tops = np.zeros(n, dtype=np.intp) if 0 <= focus < width else None
+        for a in range(0, n, chunk):
+            b = min(n, a + chunk)
+            pw = samples.priority_weights[a:b]
+            _, rounded, overall = block.evaluate(
+                samples.criterion_weights[a:b], pw, samples.methods[a:b], samples.thresholds[a:b]
+            )
+            store[: p_count * width, a:b] = rounded.reshape(b - a, -1).T
+            store[p_count * width :, a:b] = overall.T
+            filled = np.where(np.isnan(overall), -np.inf, overall)
+            best[a:b] = filled.max(axis=1)
+            first[a:b] = filled.argmax(axis=1) + block.lo
+            if tops is not None:
+                tops[a:b] = _top(rounded[:, :, focus], pw, problem.targets, evaluator.id_rank)
+            events.chunk()
+        summary = np.empty((4, (p_count + 1) * width))
+        for start in range(0, len(store), _SORT_ROWS):
+            summary[:, start : start + _SORT_ROWS] = _row_percentiles(
+                store[start : start + _SORT_ROWS]
+            )
+        summary_3d = summary.reshape(4, p_count + 1, width).transpose(0, 2, 1)
+        return summary_3d, best, first, tops
+    finally:
+        events.finished()
 
 
 def run_sensitivity(
@@ -843,8 +1043,10 @@ def run_sensitivity(
 ) -> SensitivityResult:
     """Uncertainty analysis, variance-based sensitivity, remove-one and weight-flip analyses.
 
-    ``progress(done, total)`` is called after each chunk of work. The same problem, settings
-    and seed give the same result.
+    ``progress(done, total)`` is called, in the calling thread, after each chunk of work. The
+    work runs on up to two threads (blocks of subjects, the variance-based analysis and the
+    local analyses are independent); the same problem, settings and seed give the same
+    result.
     """
     evaluator = _Evaluator(problem)
     inputs = _Inputs(problem, settings)
@@ -852,70 +1054,50 @@ def run_sensitivity(
     n = settings.samples
     subjects = len(problem.subjects)
     p_count = len(problem.priorities)
-    block, chunk = _chunking(problem, n)
-    blocks = -(-subjects // block)
-    chunks = -(-n // chunk)
-    sobol_batch = max(1, 100_000 // n)
-    sobol_calls = -(-(len(inputs.names) + 2) // sobol_batch)
-    ticker = _Ticker(blocks * chunks + sobol_calls + 1, progress)
-
-    # 1. Uncertainty
-    cw, pw, methods, thresholds = inputs.decode(inputs.draw(rng, n))
+    mc_rows = inputs.draw(rng, n)
+    a_rows = inputs.draw(rng, n)
+    b_rows = inputs.draw(rng, n)
+    cw, pw, methods, thresholds = inputs.decode(mc_rows)
     order = np.argsort(thresholds * len(problem.methods) + methods, kind="stable")
-    cw, pw, methods, thresholds = cw[order], pw[order], methods[order], thresholds[order]
-    summaries = np.empty((4, subjects, p_count + 1))
-    best = np.full(n, -np.inf)
-    first = np.zeros(n, dtype=np.intp)
-    store = np.empty((n, p_count + 1, block))
-    top_frequency = np.full(p_count, np.nan)
-    for lo in range(0, subjects, block):
-        hi = min(subjects, lo + block)
-        width = hi - lo
-        for a in range(0, n, chunk):
-            b = min(n, a + chunk)
-            _, rounded, overall = evaluator.evaluate(
-                cw[a:b], pw[a:b], methods[a:b], thresholds[a:b], slice(lo, hi)
-            )
-            store[a:b, :p_count, :width] = rounded
-            store[a:b, p_count, :width] = overall
-            ticker.tick()
-        values = store[:, :, :width]
-        summaries[:, lo:hi, :] = (
-            _summaries(values.reshape(n, -1)).reshape(4, p_count + 1, width).transpose(0, 2, 1)
-        )
-        filled = np.where(np.isnan(values[:, p_count]), -np.inf, values[:, p_count])
-        block_best = filled.max(axis=1)
-        better = block_best > best
-        best[better] = block_best[better]
-        first[better] = filled.argmax(axis=1)[better] + lo
-        if lo <= problem.focus < hi:
-            tops = _top(
-                values[:, :p_count, problem.focus - lo], pw, problem.targets, evaluator.id_rank
-            )
-            top_frequency = np.bincount(tops, minlength=p_count) / n
+    samples = _Samples(cw[order], pw[order], methods[order], thresholds[order])
+    block, chunk = _chunking(problem, n)
+    blocks = [slice(lo, min(subjects, lo + block)) for lo in range(0, subjects, block)]
+    sobol_batch = max(1, _SOBOL_ROWS // n)
+    sobol_units = 1 + -(-len(inputs.names) // sobol_batch)
+    total = len(blocks) * -(-n // chunk) + sobol_units + 1
+    events = _Events()
+    with ThreadPoolExecutor(max_workers=_workers()) as pool:
+        sobol = pool.submit(_sobol, evaluator, inputs, a_rows, b_rows, sobol_batch, events)
+        local = pool.submit(_local, evaluator, events)
+        uncertainty = [
+            pool.submit(_uncertainty_block, evaluator, s, samples, chunk, events) for s in blocks
+        ]
+        done = finished = 0
+        while finished < len(blocks) + 2:
+            if events.queue.get():
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+            else:
+                finished += 1
+        variance, first_order, total_effect = sobol.result()
+        nominal, nominal_top, removals, flips = local.result()
+        parts = [future.result() for future in uncertainty]
+    summaries = np.concatenate([part[0] for part in parts], axis=1)
+    best = np.stack([part[1] for part in parts])
+    winners = np.stack([part[2] for part in parts])
+    tops = next(part[3] for part in parts if part[3] is not None)
+    top_frequency = np.bincount(tops, minlength=p_count) / n
     first_frequency = None
     if subjects > 1:
-        scored = best > -np.inf
+        which = np.argmax(best, axis=0)  # the first block with the best score: lower index
+        first = winners[which, np.arange(n)]
+        scored = best.max(axis=0) > -np.inf
         first_frequency = (
             np.bincount(first[scored], minlength=subjects) / scored.sum()
             if scored.any()
             else np.full(subjects, np.nan)
         )
-
-    # 2. Variance-based sensitivity, focus subject
-    variance, first_order, total_effect = _sobol(evaluator, inputs, rng, n, sobol_batch, ticker)
-
-    # nominal values (engine arithmetic), 3. remove one criterion, 4. weight flips
-    nominal = np.empty((subjects, p_count + 1))
-    for s in range(subjects):
-        exact, _, overall_value = reference_scores(problem, s)
-        nominal[s, :p_count] = exact
-        nominal[s, p_count] = overall_value
-    _, focus_rounded, _ = reference_scores(problem, problem.focus)
-    nominal_top = _reference_top(problem, focus_rounded, problem.priority_weights.tolist())
-    removals = _removals(problem, nominal[problem.focus], nominal_top)
-    flips = _flips(evaluator)
-    ticker.tick()
     changes = [f for f in flips if f.change is not None]
     smallest = min(changes, key=lambda f: abs(f.change or 0.0), default=None)
     p05, median, p95, unrated = summaries
@@ -943,60 +1125,80 @@ def run_sensitivity(
 def _sobol(
     evaluator: _Evaluator,
     inputs: _Inputs,
-    rng: np.random.Generator,
-    n: int,
+    a_rows: FloatArray,
+    b_rows: FloatArray,
     batch: int,
-    ticker: _Ticker,
+    events: _Events,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Variance of each output of the focus subject, first-order and total-effect indices
-    [P + 1, k] (see the module docstring)."""
-    problem = evaluator.problem
-    focus = slice(problem.focus, problem.focus + 1)
-    p_count = len(problem.priorities)
-    k = len(inputs.names)
-    a_rows = inputs.draw(rng, n)
-    b_rows = inputs.draw(rng, n)
+    """Variance of each output of the focus subject (its priority scores, then its overall
+    score), first-order and total-effect indices [P + 1, k] (see the module docstring)."""
+    try:
+        problem = evaluator.problem
+        block = evaluator.block(slice(problem.focus, problem.focus + 1))
+        k = len(inputs.names)
+        n = a_rows.shape[0]
 
-    def outputs(rows: FloatArray) -> FloatArray:
-        _, rounded, overall = evaluator.evaluate(*inputs.decode(rows), focus)
-        return np.concatenate([rounded[:, :, 0], overall], axis=1)
+        def outputs(rows: FloatArray) -> FloatArray:
+            _, rounded, overall = block.evaluate(*inputs.decode(rows))
+            return np.concatenate([rounded[:, :, 0], overall], axis=1)
 
-    matrices: list[FloatArray] = [a_rows, b_rows]
-    for i in range(k):
-        mixed = a_rows.copy()
-        mixed[:, i] = b_rows[:, i]
-        matrices.append(mixed)
-    results: list[FloatArray] = []
-    for start in range(0, len(matrices), batch):
-        group = matrices[start : start + batch]
-        values = outputs(np.concatenate(group))
-        results.extend(np.split(values, len(group)))
-        ticker.tick()
-    f_a, f_b = results[0], results[1]
-    variance = np.var(np.concatenate([f_a, f_b]), axis=0)
-    first_order = np.full((p_count + 1, k), np.nan)
-    total_effect = np.full((p_count + 1, k), np.nan)
-    usable = np.isfinite(variance) & (variance > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for i in range(k):
-            f_ab = results[2 + i]
-            first_order[:, i] = np.mean(f_b * (f_ab - f_a), axis=0) / variance
-            total_effect[:, i] = np.mean((f_a - f_ab) ** 2, axis=0) / (2.0 * variance)
-    first_order[~usable] = np.nan
-    total_effect[~usable] = np.nan
-    return variance, first_order, total_effect
+        f_a, f_b = np.split(outputs(np.concatenate([a_rows, b_rows])), 2)
+        events.chunk()
+        variance = np.var(np.concatenate([f_a, f_b]), axis=0)
+        first_order = np.full((len(variance), k), np.nan)
+        total_effect = np.full((len(variance), k), np.nan)
+        for start in range(0, k, batch):
+            columns = range(start, min(k, start + batch))
+            mixed = np.tile(a_rows, (len(columns), 1))
+            for j, i in enumerate(columns):
+                mixed[j * n : (j + 1) * n, i] = b_rows[:, i]
+            for i, f_ab in zip(columns, np.split(outputs(mixed), len(columns)), strict=True):
+                first_order[:, i] = np.mean(f_b * (f_ab - f_a), axis=0)
+                total_effect[:, i] = np.mean((f_a - f_ab) ** 2, axis=0) / 2.0
+            events.chunk()
+        usable = np.isfinite(variance) & (variance > 0)
+        first_order[usable] /= variance[usable, None]
+        total_effect[usable] /= variance[usable, None]
+        first_order[~usable] = np.nan
+        total_effect[~usable] = np.nan
+        return variance, first_order, total_effect
+    finally:
+        events.finished()
 
 
-def _removals(
-    problem: SensitivityProblem, nominal: FloatArray, nominal_top: int
-) -> tuple[Removal, ...]:
+def _local(
+    evaluator: _Evaluator, events: _Events
+) -> tuple[FloatArray, int, tuple[Removal, ...], tuple[WeightFlip, ...]]:
+    """Nominal scores of every subject (the engine's arithmetic), the focus subject's top
+    recommendation, the remove-one and the weight-flip analyses."""
+    try:
+        problem = evaluator.problem
+        p_count = len(problem.priorities)
+        reference = _Reference(problem)
+        nominal = np.empty((len(problem.subjects), p_count + 1))
+        for s in range(len(problem.subjects)):
+            exact, _, overall = reference.scores(s)
+            nominal[s, :p_count] = exact
+            nominal[s, p_count] = overall
+        _, rounded, _ = reference.scores(problem.focus)
+        nominal_top = reference.top(rounded)
+        removals = _removals(reference, nominal[problem.focus], nominal_top)
+        flips = _flips(evaluator)
+        events.chunk()
+        return nominal, nominal_top, removals, flips
+    finally:
+        events.finished()
+
+
+def _removals(reference: _Reference, nominal: FloatArray, nominal_top: int) -> tuple[Removal, ...]:
+    problem = reference.problem
     p_count = len(problem.priorities)
     removals = []
     for c, criterion in enumerate(problem.criteria):
-        weights = problem.criterion_weights.copy()
+        weights = problem.criterion_weights.tolist()
         weights[c] = 0.0
-        exact, rounded, overall = reference_scores(problem, problem.focus, weights.tolist())
-        top = _reference_top(problem, rounded, problem.priority_weights.tolist())
+        exact, rounded, overall = reference.scores(problem.focus, weights)
+        top = reference.top(rounded)
         removals.append(
             Removal(
                 criterion=criterion,
