@@ -5,14 +5,10 @@ Plugins import ``hookimpl`` from here; embedding programs call ``score()``.
 
 from __future__ import annotations
 
-from importlib import metadata
-
 from renewal_score.hookspecs import hookimpl
 
-try:
-    __version__ = metadata.version("renewal-score")
-except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The version, also the distribution's (pyproject.toml reads it from here)."""
 
 __all__ = ["__version__", "hookimpl", "score"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import TypeVar
 
 from pydantic import TypeAdapter
 
-from renewal_score.datafiles import DataSet
+from renewal_score.datafiles import DataSet, evidence_list
 from renewal_score.errors import DataError, Location, Problem
 from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
@@ -60,13 +61,14 @@ class Agenda:
     def digest(self) -> str:
         """SHA-256 of every evidence record and observation, as JSON in id order."""
         hasher = hashlib.sha256()
-        hasher.update(EVIDENCE_JSON.dump_json(sorted(self.evidence, key=_record_id)))
-        hasher.update(OBSERVATION_JSON.dump_json(sorted(self.observations, key=_record_id)))
+        hasher.update(evidence_list().dump_json(sorted(self.evidence, key=_record_id)))
+        hasher.update(_observation_list().dump_json(sorted(self.observations, key=_record_id)))
         return hasher.hexdigest()
 
 
-EVIDENCE_JSON = TypeAdapter(list[Evidence])
-OBSERVATION_JSON = TypeAdapter(list[Observation])
+@functools.cache
+def _observation_list() -> TypeAdapter[list[Observation]]:
+    return TypeAdapter(list[Observation])
 
 
 def _record_id(record: Evidence | Observation) -> str:

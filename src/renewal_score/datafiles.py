@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import json
 import re
@@ -291,7 +292,10 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
     return data
 
 
-EVIDENCE_LIST = TypeAdapter(list[Evidence])
+@functools.cache
+def evidence_list() -> TypeAdapter[list[Evidence]]:
+    """Validator and serialiser of a list of evidence records, built on first use."""
+    return TypeAdapter(list[Evidence])
 
 
 def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
@@ -303,7 +307,7 @@ def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
     """
     numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     try:
-        records = EVIDENCE_LIST.validate_json("[" + ",".join(line for _, line in numbered) + "]")
+        records = evidence_list().validate_json("[" + ",".join(line for _, line in numbered) + "]")
     except ValidationError:
         return False
     if len(records) != len(numbered):  # a line held more than one value

@@ -501,7 +501,7 @@ def headline(card: Scorecard) -> str:
         "</div></div>"
     )
     return (
-        '<section class="headline" aria-label="Headline figures">\n'
+        '<section class="headline" id="headline" aria-label="Headline figures">\n'
         f'<div class="figures">\n{boxes}\n</div>\n{say_do}\n{not_counted(card)}</section>'
     )
 

@@ -46,7 +46,9 @@ Status = Literal["achieved", "on track", "signs of progress", "stalled", "cannot
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 def _require_unique(ids: list[str], what: str) -> None:

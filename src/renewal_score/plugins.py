@@ -28,7 +28,7 @@ from typing import Any, Literal, TypeVar
 import pluggy
 from pydantic import BaseModel
 
-from renewal_score import hookspecs
+from renewal_score import __version__, hookspecs
 from renewal_score.datafiles import RawRecord, validate_records
 from renewal_score.errors import DataError, Location, PluginError, Problem
 from renewal_score.models import (
@@ -303,10 +303,9 @@ def _import(spec: str) -> object:
 def _modules(
     specs: Sequence[str], source: PluginSource
 ) -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
-    version = _version_of("renewal-score")
     for spec in specs:
         name = spec.partition(":")[0]
-        yield PluginInfo(name, source, spec, version), partial(_import, spec)
+        yield PluginInfo(name, source, spec, __version__), partial(_import, spec)
 
 
 def _entry_points() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
@@ -352,10 +351,3 @@ def _import_file(name: str, file: Path) -> ModuleType:
         del sys.modules[module_name]
         raise
     return module
-
-
-def _version_of(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return ""

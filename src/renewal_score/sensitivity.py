@@ -672,7 +672,11 @@ def _top(
     gap = round_scores(np.maximum(0.0, targets - scores))
     gap = np.where(np.isnan(gap), -np.inf, gap)
     candidate = gap == gap.max(axis=1, keepdims=True)
-    weight = round_scores(priority_weights / priority_weights.sum(axis=1, keepdims=True))
+    total = priority_weights.sum(axis=1, keepdims=True)
+    shares = np.divide(
+        priority_weights, total, out=np.zeros_like(priority_weights), where=total > 0
+    )
+    weight = round_scores(shares)
     weight = np.where(candidate, weight, -np.inf)
     candidate &= weight == weight.max(axis=1, keepdims=True)
     rank = np.where(candidate, id_rank, len(id_rank))
