@@ -33,7 +33,7 @@ from renewal_score.models import (
     Status,
 )
 from renewal_score.plugins import PluginHost
-from renewal_score.scoring import PRECISION, declaratory_share
+from renewal_score.scoring import PRECISION
 
 RecordT = TypeVar("RecordT", Evidence, Observation)
 
@@ -94,7 +94,9 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
     )
     by_criterion = _select(evidence, agenda, context, options.min_grade_weight, reasons)
     measured = _select(observations, agenda, context, options.min_grade_weight, reasons)
-    counted = [r for group in (by_criterion, measured) for rs in group.values() for r in rs]
+    tallies = {
+        c: tally([*by_criterion[c], *measured[c]], context) for c in {*by_criterion, *measured}
+    }
     aggregators = host.aggregations()
     combine_criteria = _aggregator(aggregators, options.criteria_aggregation)
     combine_priorities = _aggregator(aggregators, options.priorities_aggregation)
@@ -123,11 +125,11 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
                     priority=priority.id,
                     scored_by=plugin,
                     weight=round(weights[criterion.id], PRECISION),
-                    coverage=coverage([*by_criterion[criterion.id], *measured[criterion.id]]),
+                    coverage=tallies.get(criterion.id, EMPTY_TALLY).coverage,
                     **dict(assessment),
                 )
             )
-        records = [r for c in members for group in (by_criterion, measured) for r in group[c.id]]
+        weighed = [tallies.get(c.id, EMPTY_TALLY) for c in members]
         priorities.append(
             _priority_score(
                 priority.id,
@@ -136,15 +138,14 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
                 priority_weights[priority.id],
                 criteria,
                 [weights[c.id] for c in members],
-                records,
-                context,
+                weighed,
                 combine_criteria,
             )
         )
 
     ranked = _rank(priorities)
     overall = _overall(
-        ranked, [priority_weights[p.id] for p in ranked], counted, context, combine_priorities
+        ranked, [priority_weights[p.id] for p in ranked], list(tallies.values()), combine_priorities
     )
     method = Method(
         aggregation=_aggregation_name(options),
@@ -183,16 +184,47 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
     )
 
 
-def coverage(records: Sequence[Evidence | Observation]) -> Coverage:
-    """Counts of the records behind a criterion: by kind, by grade, and the newest date."""
+@dataclass(frozen=True)
+class Tally:
+    """The records behind one criterion, counted once for coverage and the say-do gap."""
+
+    coverage: Coverage
+    weight: float
+    """Sum of the records' grade weights."""
+    declared: float
+    """Sum of the grade weights of declaratory records."""
+
+
+EMPTY_TALLY = Tally(Coverage(records=0, concrete=0, declaratory=0, grades={}, newest=None), 0, 0)
+
+
+def tally(records: Sequence[Evidence | Observation], context: ScoringContext) -> Tally:
+    """Counts of a criterion's records by kind and grade, the newest date, and the weights."""
+    grades: Counter[str] = Counter()
+    weight = declared = 0.0
+    declaratory = 0
+    for record in records:
+        grades[record.grade] += 1
+        grade_weight = context.grade_weight(record.grade)
+        weight += grade_weight
+        if record.kind == "declaratory":
+            declaratory += 1
+            declared += grade_weight
     newest = max(records, key=lambda r: (r.effective_date, r.id), default=None)
-    return Coverage(
+    coverage = Coverage(
         records=len(records),
-        concrete=sum(1 for r in records if r.kind == "concrete"),
-        declaratory=sum(1 for r in records if r.kind == "declaratory"),
-        grades=dict(sorted(Counter(r.grade for r in records).items())),
+        concrete=len(records) - declaratory,
+        declaratory=declaratory,
+        grades=dict(sorted(grades.items())),
         newest=newest.date if newest else None,
     )
+    return Tally(coverage, weight, declared)
+
+
+def say_do_gap(tallies: Sequence[Tally]) -> float | None:
+    """Percentage of the grade-weighted records that is declaratory (None without weight)."""
+    weight = sum(t.weight for t in tallies)
+    return round(100.0 * sum(t.declared for t in tallies) / weight, PRECISION) if weight else None
 
 
 def _aggregator(aggregators: Mapping[str, Aggregator], name: str) -> Aggregator:
@@ -254,8 +286,7 @@ def _priority_score(
     weight: float,
     criteria: list[CriterionScore],
     weights: list[float],
-    records: Sequence[Evidence | Observation],
-    context: ScoringContext,
+    tallies: Sequence[Tally],
     combine: Aggregator,
 ) -> PriorityScore:
     score = _mean_of(combine, [c.score for c in criteria], weights)
@@ -268,8 +299,8 @@ def _priority_score(
         gap=None if score is None else round(max(0.0, target - score), PRECISION),
         status=status_of(score, target),
         confidence=_confidence([c.confidence for c in criteria], weights),
-        evidence_count=len(records),
-        say_do_gap=declaratory_share(records, context),
+        evidence_count=sum(t.coverage.records for t in tallies),
+        say_do_gap=say_do_gap(tallies),
         concrete_score=_mean_of(combine, [c.concrete_score for c in criteria], weights),
         rank=0,
         criteria=tuple(criteria),
@@ -312,16 +343,15 @@ def _rank(priorities: list[PriorityScore]) -> list[PriorityScore]:
 def _overall(
     priorities: list[PriorityScore],
     weights: list[float],
-    counted: Sequence[Evidence | Observation],
-    context: ScoringContext,
+    tallies: Sequence[Tally],
     combine: Aggregator,
 ) -> OverallScore:
     return OverallScore(
         score=_mean_of(combine, [p.score for p in priorities], weights),
         concrete_score=_mean_of(combine, [p.concrete_score for p in priorities], weights),
-        say_do_gap=declaratory_share(counted, context),
+        say_do_gap=say_do_gap(tallies),
         confidence=_confidence([p.confidence for p in priorities], weights),
-        evidence_count=len(counted),
+        evidence_count=sum(t.coverage.records for t in tallies),
     )
 
 

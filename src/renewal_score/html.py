@@ -601,7 +601,10 @@ def priority_card(priority: PriorityScore, agenda: Agenda | None, counted: Count
 
 
 def _criterion_row(c: CriterionScore, counted: Counted | None) -> str:
-    deltas = {contribution.evidence: contribution.delta for contribution in c.contributions}
+    # A scorer may leave the deltas out (an indicator has none); then there is no hint.
+    deltas = (
+        dict(zip(c.evidence, c.deltas, strict=True)) if len(c.deltas) == len(c.evidence) else {}
+    )
     links = []
     for evidence_id in c.evidence:
         hint = (

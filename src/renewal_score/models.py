@@ -4,7 +4,7 @@ Every model is a frozen pydantic v2 model that rejects unknown fields, so a typo
 is an error rather than a silently ignored key, and every model exports a JSON Schema.
 
 Inputs:  Subject, Priority, Criterion (with its ordered RubricLevel list), Evidence (with Source).
-Outputs: Contribution, CriterionScore, PriorityScore, OverallScore, Method, Scorecard.
+Outputs: Assessment, CriterionScore, PriorityScore, OverallScore, Method, Scorecard.
 """
 
 from __future__ import annotations
@@ -313,14 +313,6 @@ class ScoringContext(Frozen):
 # Results
 
 
-class Contribution(Frozen):
-    """How one evidence record moved a criterion score (deltas add up to the score, to rounding)."""
-
-    evidence: Identifier
-    delta: float
-    weight: float = Field(description="Credibility weight of the record, from its grade.")
-
-
 class Assessment(Frozen):
     """What scoring concludes about one criterion; returned by the ``score_criterion`` hook."""
 
@@ -334,8 +326,14 @@ class Assessment(Frozen):
         "setbacks set it. The score discounts it by the grades.",
     )
     level_label: str | None
-    evidence: tuple[Identifier, ...] = Field(description="Ids of the records that decided it.")
-    contributions: tuple[Contribution, ...] = ()
+    evidence: tuple[Identifier, ...] = Field(
+        description="Ids of the records that decided it: those that moved the score.",
+    )
+    deltas: tuple[float, ...] = Field(
+        default=(),
+        description="How far each of those records moved the score, in the same order; "
+        "they add up to the score (to rounding).",
+    )
     evidence_count: int = Field(ge=0, description="Records counted for this criterion.")
     confidence: float = Field(ge=0, le=1)
     concrete_score: float | None = Field(

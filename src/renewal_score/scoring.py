@@ -29,7 +29,6 @@ from renewal_score.hookspecs import hookimpl
 from renewal_score.models import (
     Assessment,
     Component,
-    Contribution,
     Criterion,
     Evidence,
     Indicator,
@@ -51,7 +50,8 @@ class Fold:
     level: int = 0
     doubt: float = 1.0
     """Product of (1 - w_i): the chance that none of the claims holds."""
-    contributions: list[Contribution] = field(default_factory=list)
+    deciders: list[str] = field(default_factory=list)
+    deltas: list[float] = field(default_factory=list)
 
 
 def fold_evidence(
@@ -74,11 +74,8 @@ def fold_evidence(
         state.doubt *= 1.0 - weight
         delta = round(new - state.score, PRECISION)
         if delta != 0:
-            state.contributions.append(
-                Contribution.model_construct(
-                    evidence=record.id, delta=delta, weight=round(weight, PRECISION)
-                )
-            )
+            state.deciders.append(record.id)
+            state.deltas.append(delta)
         state.score = new
     return state
 
@@ -143,7 +140,6 @@ def score_indicator(
         level=level.id if level else None,
         level_label=level.label if level else None,
         evidence=tuple(o.id for o in used),
-        contributions=(),
         evidence_count=len(observations),
         confidence=round(min(context.grade_weight(o.grade) for o in used), PRECISION),
         concrete_score=round(score, PRECISION),
@@ -181,8 +177,8 @@ def score_criterion(
         score=round(state.score, PRECISION),
         level=level.id,
         level_label=level.label,
-        evidence=tuple(c.evidence for c in state.contributions),
-        contributions=tuple(state.contributions),
+        evidence=tuple(state.deciders),
+        deltas=tuple(state.deltas),
         evidence_count=len(evidence),
         confidence=round(1.0 - state.doubt, PRECISION),
         concrete_score=round(state.concrete_score, PRECISION),

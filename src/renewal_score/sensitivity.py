@@ -36,7 +36,9 @@ priorities without a score rank last.
 
 ``nominal`` values are computed with the engine's own arithmetic (``aggregation`` and
 ``math.fsum``), so they are the engine's to the last bit; the vectorised evaluation agrees
-to about 1e-12 before rounding.
+to about 1e-12 before rounding. A priority's score is reported unrounded (nominal, samples,
+sensitivity output), the overall score as the engine computes it, from the rounded priority
+scores, before its own rounding.
 
 Outputs
 -------
@@ -55,14 +57,15 @@ Outputs
                       (Saltelli, Annoni, Azzini, Campolongo, Ratto & Tarantola 2010,
                       "Variance based sensitivity analysis of model output. Design and
                       estimator for the total sensitivity index", Comput. Phys. Commun.
-                      181:259-270, table 2 (b));
+                      181:259-270);
        total effect   ST_i = mean( (f_A - f_(A_B^(i)))^2 ) / (2 V)
                       (Jansen 1999, "Analysis of variance designs for model output",
-                      Comput. Phys. Commun. 117:35-43; Saltelli et al. 2010, table 2 (f)).
+                      Comput. Phys. Commun. 117:35-43; recommended by Saltelli et al. 2010).
 
    N (k + 2) evaluations of the focus subject. S_i is the share of the output variance that
    input i explains alone, ST_i the share it is involved in, interactions included. An index
-   is NaN (None in ``to_dict``) when V = 0 or the output has no value in some evaluation.
+   is NaN (None in ``to_dict``) when V = 0 (up to floating-point noise: a standard deviation
+   below 1e-9 of the output's magnitude) or the output has no value in some evaluation.
 3. Remove one criterion: the focus subject's scores at nominal settings with one criterion's
    weight set to 0 (the others renormalised), their change, and whether the top
    recommendation changes.
@@ -116,13 +119,16 @@ _CHUNK_VALUES = 2**18
 """Values (samples x outputs x subjects) per chunk: temporaries stay in the processor's cache."""
 _SORT_ROWS = 64
 """Outputs sorted at a time for the percentiles (64 x N floats)."""
-_SOBOL_ROWS = 50_000
-"""Rows of the variance-based design evaluated at a time."""
+_SOBOL_ROWS = 20_000
+"""Rows of one subject evaluated at a time (variance-based design, weight-flip grid)."""
 _MAX_WORKERS = 2
 """Threads; each holds one block of subjects (about _STORE_BYTES plus temporaries)."""
 _GEMM_SIZE = 2**17
 """Largest m x n x k of one matrix product, below the size at which BLAS libraries (OpenBLAS:
 4 x 65536) start threads of their own, which would compete with ours."""
+_NOISE = 1e-9
+"""Relative size of floating-point noise in a score: an output whose standard deviation is
+below it (times the output's magnitude) has no variance to apportion."""
 FLIP_RANGE = (0.0, 10.0)
 """The factors by which a single weight is scaled in the search for a flip."""
 
@@ -1018,10 +1024,10 @@ def _uncertainty_block(
         for a in range(0, n, chunk):
             b = min(n, a + chunk)
             pw = samples.priority_weights[a:b]
-            _, rounded, overall = block.evaluate(
+            exact, rounded, overall = block.evaluate(
                 samples.criterion_weights[a:b], pw, samples.methods[a:b], samples.thresholds[a:b]
             )
-            store[: p_count * width, a:b] = rounded.reshape(b - a, -1).T
+            store[: p_count * width, a:b] = exact.reshape(b - a, -1).T
             store[p_count * width :, a:b] = overall.T
             filled = np.where(np.isnan(overall), -np.inf, overall)
             best[a:b] = filled.max(axis=1)
@@ -1143,8 +1149,8 @@ def _sobol(
         n = a_rows.shape[0]
 
         def outputs(rows: FloatArray) -> FloatArray:
-            _, rounded, overall = block.evaluate(*inputs.decode(rows))
-            return np.concatenate([rounded[:, :, 0], overall], axis=1)
+            exact, _, overall = block.evaluate(*inputs.decode(rows))
+            return np.concatenate([exact[:, :, 0], overall], axis=1)
 
         f_a, f_b = np.split(outputs(np.concatenate([a_rows, b_rows])), 2)
         events.chunk()
@@ -1160,7 +1166,9 @@ def _sobol(
                 first_order[:, i] = np.mean(f_b * (f_ab - f_a), axis=0)
                 total_effect[:, i] = np.mean((f_a - f_ab) ** 2, axis=0) / 2.0
             events.chunk()
-        usable = np.isfinite(variance) & (variance > 0)
+        # an output that varies only by floating-point noise does not vary
+        scale = np.maximum(1.0, np.max(np.abs(np.concatenate([f_a, f_b])), axis=0))
+        usable = np.isfinite(variance) & (np.sqrt(variance) > _NOISE * scale)
         first_order[usable] /= variance[usable, None]
         total_effect[usable] /= variance[usable, None]
         first_order[~usable] = np.nan
@@ -1255,10 +1263,13 @@ def _flips(evaluator: _Evaluator) -> tuple[WeightFlip, ...]:
     nominal = np.concatenate([problem.criterion_weights, problem.priority_weights])
     candidates = np.flatnonzero(nominal > 0)
     base = int(tops(np.zeros(1, dtype=np.intp), np.ones(1))[0])
-    which = np.repeat(candidates, grid.size)
-    flipped = (tops(which, np.tile(grid, candidates.size)) != base).reshape(
-        candidates.size, grid.size
-    )
+    flipped = np.zeros((candidates.size, grid.size), dtype=bool)
+    per_call = max(1, _SOBOL_ROWS // grid.size)  # weights per evaluation, to bound memory
+    for start in range(0, candidates.size, per_call):
+        chosen = candidates[start : start + per_call]
+        which = np.repeat(chosen, grid.size)
+        found_tops = tops(which, np.tile(grid, chosen.size)).reshape(chosen.size, grid.size)
+        flipped[start : start + per_call] = found_tops != base
     # the flipping grid point nearest 1 on each side, and its neighbour towards 1
     ok_points: list[float] = []
     flip_points: list[float] = []

@@ -146,9 +146,10 @@ def _z_scores(scores: dict[str, float | None]) -> dict[str, float | None]:
 
 
 def _ranks(scores: dict[str, float | None]) -> dict[str, int | None]:
-    rated_values = [v for v in scores.values() if v is not None]
-    rated = sorted(set(rated_values), reverse=True)
-    above = {
-        value: sum(1 for v in scores.values() if v is not None and v > value) for value in rated
-    }
-    return {s: None if v is None else above[v] + 1 for s, v in scores.items()}
+    """Competition ranks (1, 2, 2, 4): one more than the number of higher scores."""
+    ranks: dict[str, int | None] = dict.fromkeys(scores)
+    ordered = sorted((v, s) for s, v in scores.items() if v is not None)[::-1]
+    for position, (value, subject) in enumerate(ordered, start=1):
+        previous = ordered[position - 2] if position > 1 else None
+        ranks[subject] = ranks[previous[1]] if previous and previous[0] == value else position
+    return ranks
