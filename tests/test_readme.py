@@ -1,0 +1,28 @@
+"""The README's Python examples run as written, so that they cannot rot."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_the_readme_has_python_examples() -> None:
+    assert python_blocks()
+
+
+def test_every_python_example_runs(tmp_path: Path) -> None:
+    for number, block in enumerate(python_blocks(), start=1):
+        script = tmp_path / f"example_{number}.py"
+        script.write_text(block, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, f"README example {number} failed:\n{block}\n{result.stderr}"
