@@ -238,3 +238,47 @@ def test_recency_rule_lets_old_evidence_lapse() -> None:
     lapsed = run(plugin, as_of=dt.date(2023, 6, 30))
     assert lapsed.priorities[0].score is None
     assert lapsed.excluded.expired == 1
+
+
+def test_sensitivity_reports_intervals_and_is_reproducible(tmp_path: Path) -> None:
+    args = ("sensitivity", "--as-of", AS_OF, "--samples", "400", "--seed", "7")
+    first = cli(*args, "--format", "json", cwd=tmp_path)
+    second = cli(*args, "--format", "json", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    result = json.loads(first.stdout)
+    assert result["subject"] == "CAN-JPN"
+    assert {p["id"] for p in result["priorities"]} == {
+        "security",
+        "minerals-energy",
+        "coercion-resilience",
+    }
+    for priority in result["priorities"]:
+        assert priority["p05"] <= priority["median"] <= priority["p95"]
+    assert sum(p["top_frequency"] for p in result["priorities"]) == pytest.approx(1.0)
+    assert "sampling" not in first.stderr  # no progress bar when not on a terminal
+    other_seed = cli(
+        "sensitivity",
+        "--as-of",
+        AS_OF,
+        "--samples",
+        "400",
+        "--seed",
+        "8",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert other_seed.stdout != first.stdout
+
+
+def test_sensitivity_text_names_the_recommendation_and_the_flip(tmp_path: Path) -> None:
+    result = cli("sensitivity", "--as-of", AS_OF, "--samples", "300", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "top recommendation" in result.stdout
+    assert "Remove one criterion" in result.stdout
+    assert (
+        "smallest single weight change" in result.stdout
+        or "No single weight change" in result.stdout
+    )
+    assert cli("sensitivity", "--grade-bars", "Q9", cwd=tmp_path).returncode == 2

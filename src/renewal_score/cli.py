@@ -164,6 +164,46 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--format", choices=TABLE_FORMATS, default=None)
     compare.set_defaults(handler=_compare, format_choices=TABLE_FORMATS)
 
+    sensitivity = commands.add_parser(
+        "sensitivity",
+        parents=[inputs, output, as_of, method],
+        help="how robust the scores and the recommendation are",
+        description="Monte Carlo over the choices behind the scores (weights, aggregation "
+        "method, evidence grade bar): intervals, how often each priority is the top "
+        "recommendation, variance-based sensitivity indices, remove-one-criterion, and the "
+        "smallest weight change that flips the recommendation.",
+    )
+    sensitivity.add_argument("--samples", type=_positive, default=1000, metavar="N")
+    sensitivity.add_argument("--seed", type=int, default=0, metavar="S")
+    sensitivity.add_argument(
+        "--band",
+        type=float,
+        default=0.25,
+        metavar="FRACTION",
+        help="weights vary uniformly within +-FRACTION of nominal (0.25)",
+    )
+    sensitivity.add_argument(
+        "--dirichlet",
+        type=float,
+        default=None,
+        metavar="CONCENTRATION",
+        help="draw weights from a Dirichlet around nominal instead",
+    )
+    sensitivity.add_argument(
+        "--grade-bars",
+        default="C3,B2",
+        metavar="GRADE,GRADE",
+        help="evidence grade bars sampled besides keeping all (C3,B2)",
+    )
+    sensitivity.add_argument(
+        "--subject", metavar="ID", help="the subject analysed (default: the one with most evidence)"
+    )
+    sensitivity.add_argument(
+        "--all-subjects", action="store_true", help="also report intervals for every other subject"
+    )
+    sensitivity.add_argument("--format", choices=TABLE_FORMATS, default=None)
+    sensitivity.set_defaults(handler=_sensitivity, format_choices=TABLE_FORMATS)
+
     validate = commands.add_parser(
         "validate",
         parents=[inputs],
@@ -355,6 +395,77 @@ def _subject_list(text: str | None, agenda: Agenda) -> list[str]:
     if not subjects:
         raise UsageError("no subject to compare")
     return subjects
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
+
+
+def _grade_weight(grade: str, option: str) -> float:
+    from renewal_score.models import DEFAULT_CREDIBILITY_WEIGHTS, DEFAULT_RELIABILITY_WEIGHTS
+
+    if not re.fullmatch(r"[A-F][1-6]", grade):
+        raise UsageError(f"{option} {grade!r} is not a grade such as C3")
+    weight = DEFAULT_RELIABILITY_WEIGHTS[grade[0]] * DEFAULT_CREDIBILITY_WEIGHTS[grade[1]]
+    return round(weight, 4)
+
+
+def _sensitivity(args: argparse.Namespace) -> str:
+    from renewal_score.engine import default_subject
+    from renewal_score.render import render_sensitivity
+    from renewal_score.sensitivity import (
+        METHODS,
+        SensitivitySettings,
+        build_problem,
+        run_sensitivity,
+    )
+
+    inputs = _inputs(args)
+    agenda = checked_agenda(inputs)
+    options = _run_options(args, agenda, args.subject)
+    focus = args.subject or default_subject(agenda)
+    if focus not in agenda.subjects:
+        raise UsageError(_unknown_id("subject", focus, agenda.subjects))
+    bars = [
+        _grade_weight(g.strip(), "--grade-bars") for g in args.grade_bars.split(",") if g.strip()
+    ]
+    subjects = list(agenda.subjects) if args.all_subjects else [focus]
+    try:
+        settings = SensitivitySettings(
+            samples=args.samples, seed=args.seed, weight_band=args.band, dirichlet=args.dirichlet
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    problem = build_problem(
+        agenda,
+        inputs.host,
+        as_of=options.as_of,
+        focus=focus,
+        subjects=subjects,
+        thresholds=(options.min_grade_weight, *bars),
+        methods=METHODS,
+        weights=options.weights,
+    )
+    result = run_sensitivity(problem, settings, _progress_bar() if sys.stderr.isatty() else None)
+    titles = {p.id: p.title for p in agenda.priorities.values()}
+    return render_sensitivity(result.to_dict(), titles, options.as_of, args.format)
+
+
+def _progress_bar() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        filled = 30 * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        print(
+            f"\rsampling [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
 
 
 def _validate(args: argparse.Namespace) -> str:

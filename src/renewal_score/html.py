@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-# The module, not the function: render.py may import this module to register the format.
-from renewal_score import render
 from renewal_score.models import (
     Criterion,
     CriterionScore,
@@ -35,7 +33,7 @@ from renewal_score.models import (
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
-    from renewal_score.trend import Trend
+    from renewal_score.trend import Trend, TrendPoint
 
 Intervals = Mapping[str, tuple[float, float, float]]
 """Uncertainty of priority scores by priority id: (5th percentile, median, 95th percentile)."""
@@ -90,7 +88,10 @@ def safe_url(url: str) -> str | None:
 
 def num(value: float | None, digits: int = 1, suffix: str = "") -> str:
     """A figure as in the text report; a missing one is an en dash."""
-    return EN_DASH if value is None else render.fmt(value, digits, suffix)
+    # Imported here: render.py registers this renderer, so either module may load first.
+    from renewal_score.render import fmt
+
+    return EN_DASH if value is None else fmt(value, digits, suffix)
 
 
 def coord(value: float) -> str:
@@ -119,7 +120,6 @@ def table(
     rows: Iterable[str],
     *,
     css: str = "",
-    caption: str = "",
     numeric: Sequence[int] = (),
 ) -> str:
     """A table in a horizontally scrolling wrapper; ``headers`` are HTML (literals of this
@@ -127,10 +127,9 @@ def table(
     head = "".join(
         f'<th{NUMERIC if i in numeric else ""} scope="col">{h}</th>' for i, h in enumerate(headers)
     )
-    caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
     body = "\n".join(rows)
     return (
-        f'<div class="table-wrap"><table class="{css}">{caption_html}'
+        f'<div class="table-wrap"><table class="{css}">'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table></div>"
     )
 
@@ -153,14 +152,8 @@ class Counted:
     """The records the scorecard counted, by criterion, in the order they were applied."""
 
     by_criterion: dict[str, list[Record]]
-
-    @property
-    def ids(self) -> set[str]:
-        return {r.id for records in self.by_criterion.values() for r in records}
-
-    @property
-    def total(self) -> int:
-        return sum(len(records) for records in self.by_criterion.values())
+    ids: frozenset[str]
+    total: int
 
 
 def counted_records(card: Scorecard, agenda: Agenda) -> Counted:
@@ -189,7 +182,8 @@ def counted_records(card: Scorecard, agenda: Agenda) -> Counted:
             if record.effective_date < oldest:
                 continue
         found.setdefault(record.criterion, []).append(record)
-    return Counted(found)
+    ids = frozenset(r.id for group in found.values() for r in group)
+    return Counted(found, ids, len(ids))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,8 +193,8 @@ def counted_records(card: Scorecard, agenda: Agenda) -> Counted:
 def bar_chart(card: Scorecard, intervals: Intervals | None) -> str:
     """Horizontal bars of the priority scores (0-100) in rank order, each with its target and,
     when given, the 5-95% interval as a whisker with the median."""
-    width, left, right = 760.0, 8.0, 628.0
-    line_height, bar_height, gap = 17.0, 20.0, 20.0
+    width, left, right = 1000.0, 8.0, 800.0
+    line_height, bar_height, gap = 18.0, 24.0, 22.0
 
     def x(score: float) -> float:
         return left + (right - left) * min(max(score, 0.0), 100.0) / 100.0
@@ -210,11 +204,11 @@ def bar_chart(card: Scorecard, intervals: Intervals | None) -> str:
     y = 10.0
     for priority in ordered:
         lines = textwrap.wrap(
-            f"{priority.rank}. {priority.title}", width=86, max_lines=2, placeholder=" …"
+            f"{priority.rank}. {priority.title}", width=110, max_lines=2, placeholder=" …"
         )
         for i, line in enumerate(lines):
             parts.append(
-                f'<text class="bar-title" x="{coord(left)}" y="{coord(y + 13 + i * line_height)}">'
+                f'<text class="bar-title" x="{coord(left)}" y="{coord(y + 14 + i * line_height)}">'
                 f"{esc(line)}</text>"
             )
         top = y + len(lines) * line_height + 6
@@ -290,7 +284,7 @@ def _bar_row(
         end = max(end, high)
     value = "cannot rate (no evidence)" if score is None else f"{num(score)} · {priority.status}"
     out.append(
-        f'<text class="bar-value" x="{coord(max(end, tx) + 8)}" y="{coord(mid + 4.5)}">'
+        f'<text class="bar-value" x="{coord(max(end, tx) + 8)}" y="{coord(mid + 5)}">'
         f"{esc(value)}</text>"
     )
     return "\n".join(out)
@@ -317,7 +311,7 @@ class Series:
 def line_chart(card: Scorecard, trend: Trend) -> str:
     """The overall index and each priority's score at each date of the trend, on 0-100, with
     a legend below the plot."""
-    width, left, right, top, bottom = 760.0, 40.0, 660.0, 14.0, 262.0
+    width, left, right, top, bottom = 1000.0, 40.0, 900.0, 14.0, 282.0
     points = trend.points
     days = [p.as_of.toordinal() for p in points]
     first, last = (min(days), max(days)) if days else (0, 0)
@@ -351,51 +345,21 @@ def line_chart(card: Scorecard, trend: Trend) -> str:
             f"{esc(points[i].as_of.isoformat())}</text>"
         )
     series = trend_series(card, trend)
-    ends: list[tuple[float, str, int]] = []
+    xs = [x(day) for day in days]
     legend_top = bottom + 44
+    lines, legend = [], []
+    ends: list[tuple[float, str, int]] = []
     for index, line in enumerate(series):
-        colour, dash, stroke = SERIES_STYLES[index % len(SERIES_STYLES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        paths: list[list[tuple[float, float]]] = []
-        segment: list[tuple[float, float]] = []
-        dots: list[str] = []
-        for point, day, value in zip(points, days, line.values, strict=True):
-            if value is None:
-                if segment:
-                    paths.append(segment)
-                segment = []
-                continue
-            segment.append((x(day), y(value)))
-            dots.append(
-                f'<circle cx="{coord(x(day))}" cy="{coord(y(value))}" r="2.6">'
-                f"<title>{esc(line.name)}, {esc(point.as_of.isoformat())}: {esc(num(value))}"
-                "</title></circle>"
-            )
-        if segment:
-            paths.append(segment)
-        d = " ".join(
-            "M" + " L".join(f"{coord(px)} {coord(py)}" for px, py in segment) for segment in paths
-        )
-        parts.append(
-            f'<g class="series" stroke="{colour}" fill="{colour}">'
-            f"<title>{esc(line.name)}</title>"
-            + (f'<path d="{d}" fill="none" stroke-width="{stroke}"{dash_attr}/>' if d else "")
-            + "".join(dots)
-            + "</g>"
-        )
+        style = SERIES_STYLES[index % len(SERIES_STYLES)]
+        lines.append(_series_group(line, style, points, xs, y))
+        legend.append(_legend_item(line.name, style, left, legend_top + 20 * index))
         final = next((v for v in reversed(line.values) if v is not None), None)
         if final is not None:
             ends.append((y(final), line.key, index))
-        ly = legend_top + 19 * index
-        parts.append(
-            f'<g class="legend-item"><line x1="{coord(left)}" y1="{coord(ly)}" '
-            f'x2="{coord(left + 30)}" y2="{coord(ly)}" stroke="{colour}" '
-            f'stroke-width="{stroke}"{dash_attr}/>'
-            f'<text x="{coord(left + 40)}" y="{coord(ly + 4)}">'
-            f"{esc(textwrap.shorten(line.name, width=104, placeholder=' …'))}</text></g>"
-        )
+    parts += reversed(lines)  # the overall index last, on top of the others
+    parts += legend
     parts += _end_labels(ends, right + 10, top, bottom)
-    height = legend_top + 19 * len(series)
+    height = legend_top + 20 * len(series)
     span = f"from {points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}" if points else ""
     return (
         f'<svg class="chart chart-trend" role="img" aria-labelledby="trend-title trend-desc" '
@@ -404,6 +368,50 @@ def line_chart(card: Scorecard, trend: Trend) -> str:
         f'<title id="trend-title">Scores over time</title>'
         f'<desc id="trend-desc">The overall index and each priority score, 0 to 100, at each '
         f"date {esc(span)}.</desc>\n" + "\n".join(parts) + "\n</svg>"
+    )
+
+
+SeriesStyle = tuple[str, str, float]
+
+
+def _series_group(
+    line: Series,
+    style: SeriesStyle,
+    points: Sequence[TrendPoint],
+    xs: Sequence[float],
+    y: Callable[[float], float],
+) -> str:
+    """One line with a dot, and a tooltip, at each rated date; a gap where it is unrated."""
+    colour, dash, stroke = style
+    segments: list[list[str]] = [[]]
+    dots = []
+    for point, px, value in zip(points, xs, line.values, strict=True):
+        if value is None:
+            segments.append([])
+            continue
+        segments[-1].append(f"{coord(px)} {coord(y(value))}")
+        dots.append(
+            f'<circle cx="{coord(px)}" cy="{coord(y(value))}" r="2.6">'
+            f"<title>{esc(line.name)}, {esc(point.as_of.isoformat())}: {esc(num(value))}"
+            "</title></circle>"
+        )
+    d = " ".join("M" + " L".join(segment) for segment in segments if segment)
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    path = f'<path d="{d}" fill="none" stroke-width="{stroke}"{dash_attr}/>' if d else ""
+    return (
+        f'<g class="series" stroke="{colour}" fill="{colour}"><title>{esc(line.name)}</title>'
+        f"{path}{''.join(dots)}</g>"
+    )
+
+
+def _legend_item(name: str, style: SeriesStyle, x: float, y: float) -> str:
+    colour, dash, stroke = style
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<g class="legend-item"><line x1="{coord(x)}" y1="{coord(y)}" x2="{coord(x + 30)}" '
+        f'y2="{coord(y)}" stroke="{colour}" stroke-width="{stroke}"{dash_attr}/>'
+        f'<text x="{coord(x + 40)}" y="{coord(y + 4)}">'
+        f"{esc(textwrap.shorten(name, width=104, placeholder=' …'))}</text></g>"
     )
 
 
@@ -427,7 +435,7 @@ def _end_labels(
     ends: list[tuple[float, str, int]], x: float, top: float, bottom: float
 ) -> list[str]:
     """Labels at the right end of the lines, pushed apart so that they do not overlap."""
-    spacing = 14.0
+    spacing = 15.0
     placed: list[tuple[float, str, int]] = []
     for y, key, index in sorted(ends):
         placed.append((max(y, placed[-1][0] + spacing) if placed else y, key, index))
@@ -484,21 +492,26 @@ def headline(card: Scorecard) -> str:
         f'<div class="figure-note">{esc(note)}</div></div>'
         for label, value, unit, note in figures
     )
+    gap = esc(num(overall.say_do_gap, 0, "%"))
+    if overall.say_do_gap is None:
+        argument = "<p>No graded evidence is counted, so there is no say&ndash;do gap.</p>"
+    else:
+        argument = (
+            f"<p><strong>{gap} of the grade-weighted evidence is declaratory</strong>: "
+            "strategies, statements and memoranda rather than money spent, treaties in force or "
+            "ships deployed.</p>"
+            f"<p>On concrete evidence alone the index is <strong>"
+            f"{esc(num(overall.concrete_score))}</strong>, against <strong>"
+            f"{esc(num(overall.score))}</strong> with all evidence.</p>"
+            f"{say_do_meter(overall.say_do_gap)}"
+            '<div class="meter-key"><span class="key-declared">declaratory</span>'
+            '<span class="key-concrete">concrete</span></div>'
+        )
     say_do = (
-        '<div class="saydo" id="say-do-gap">'
-        '<div class="saydo-number">'
+        '<div class="saydo" id="say-do-gap"><div class="saydo-number">'
         '<div class="figure-label">Say&ndash;do gap</div>'
-        f'<div class="saydo-value">{esc(num(overall.say_do_gap, 0, "%"))}</div></div>'
-        '<div class="saydo-text">'
-        f"<p><strong>{esc(num(overall.say_do_gap, 0, '%'))} of the grade-weighted evidence is "
-        "declaratory</strong>: strategies, statements and memoranda rather than money spent, "
-        "treaties in force or ships deployed.</p>"
-        f"<p>On concrete evidence alone the index is <strong>{esc(num(overall.concrete_score))}"
-        f"</strong>, against <strong>{esc(num(overall.score))}</strong> with all evidence.</p>"
-        f"{say_do_meter(overall.say_do_gap)}"
-        '<div class="meter-key"><span class="key-declared">declaratory</span>'
-        '<span class="key-concrete">concrete</span></div>'
-        "</div></div>"
+        f'<div class="saydo-value">{gap}</div></div>'
+        f'<div class="saydo-text">{argument}</div></div>'
     )
     return (
         '<section class="headline" id="headline" aria-label="Headline figures">\n'
@@ -669,14 +682,16 @@ def _rubric(score: CriterionScore, criterion: Criterion | None) -> str:
     indicator = ""
     if criterion.indicator is not None:
         components = "".join(
-            f"<li><code>{esc(c.id)}</code> ({esc(c.unit or 'no unit')}): goalposts "
-            f"{c.goalposts[0]:g}&ndash;{c.goalposts[1]:g}, {esc(c.transform)} transform, "
-            f"{esc(c.direction)} is better, weight {c.weight:g}</li>"
+            f"<li><code>{esc(c.id)}</code>{f' ({esc(c.unit)})' if c.unit else ''}: goalposts "
+            f"{c.goalposts[0]:g}&ndash;{c.goalposts[1]:g}"
+            f"{', on a log scale' if c.transform == 'log' else ''}, {esc(c.direction)} is "
+            f"better, weight {c.weight:g}</li>"
             for c in criterion.indicator.components
         )
+        combine = "geometric" if criterion.indicator.combine == "geometric" else "arithmetic"
         indicator = (
-            f"<p>Measured by an indicator ({esc(criterion.indicator.combine)} of its "
-            f"components):</p><ul>{components}</ul>"
+            f"<p>Measured by an indicator, the weighted {combine} mean of its components:</p>"
+            f'<ul class="components">{components}</ul>'
         )
     rubric = f'<ol class="levels">{"".join(levels)}</ol>' if levels else ""
     return f'<div class="rubric">{title}{description}{indicator}{rubric}</div>'
@@ -1038,11 +1053,11 @@ nav a:hover { text-decoration: underline; }
 .status-cannot-rate { color: var(--unrated); }
 figure { margin: 0; }
 .chart-wrap { overflow-x: auto; }
-svg.chart { display: block; width: 100%; height: auto; min-width: 560px; }
+svg.chart { display: block; width: 100%; height: auto; min-width: 680px; }
 svg text { font-family: var(--sans); fill: var(--ink); }
-.bar-title { font-size: 13.5px; font-weight: 600; }
-.bar-value { font-size: 13px; font-variant-numeric: tabular-nums; }
-.tick { font-size: 11.5px; fill: var(--muted); }
+.bar-title { font-size: 14.5px; font-weight: 600; }
+.bar-value { font-size: 14px; font-variant-numeric: tabular-nums; }
+.tick { font-size: 12.5px; fill: var(--muted); }
 .grid { stroke: #e3e6ea; stroke-width: 1; }
 .axis { stroke: var(--muted); }
 .track { fill: #eef0f3; }
@@ -1055,8 +1070,8 @@ rect.status-cannot-rate { fill: var(--unrated); }
 .target { stroke: var(--ink); stroke-width: 2.5; }
 .whisker line { stroke: var(--ink); stroke-width: 1.6; }
 .whisker circle { fill: #fff; stroke: var(--ink); stroke-width: 1.6; }
-.end-label { font-size: 12px; font-weight: 700; }
-.legend-item text { font-size: 12.5px; fill: var(--ink); }
+.end-label { font-size: 13px; font-weight: 700; }
+.legend-item text { font-size: 13.5px; fill: var(--ink); }
 .legend { list-style: none; padding: 0; margin: 8px 0 0; display: flex; flex-wrap: wrap;
   gap: 6px 18px; font-size: 13px; color: var(--muted); }
 .legend li { display: flex; align-items: center; gap: 6px; }
@@ -1068,7 +1083,6 @@ rect.status-cannot-rate { fill: var(--unrated); }
   border-top: 1.6px solid var(--ink); }
 .table-wrap { overflow-x: auto; margin: 10px 0 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-caption { text-align: left; font-weight: 600; padding-bottom: 6px; }
 th, td { text-align: left; vertical-align: top; padding: 7px 9px;
   border-bottom: 1px solid var(--rule); }
 thead th { font-size: 12.5px; font-weight: 600; color: var(--muted);
@@ -1102,7 +1116,8 @@ tr.thin-row td { background: #fbf1f0; }
 .rubrics { display: grid; grid-template-columns: repeat(2, 1fr); gap: 4px 22px;
   margin-top: 8px; }
 .rubric h4 { margin-bottom: 2px; }
-.rubric > p { font-size: 13.5px; }
+.rubric > p, .components { font-size: 13.5px; }
+.components { padding-left: 20px; }
 .levels { list-style: none; margin: 6px 0 12px; padding: 0; font-size: 13.5px; }
 .levels li { display: flex; gap: 10px; padding: 5px 8px; border-left: 3px solid var(--rule); }
 .levels li.reached { border-left-color: var(--accent); background: var(--accent-soft); }
@@ -1156,6 +1171,14 @@ footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--rule);
   .priority { break-inside: avoid-page; }
   thead { display: table-header-group; }
   .table-wrap, .chart-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  thead th, .status, .tag, .ids, .criteria td:last-child { font-size: 7.5pt; }
+  .summary .status { white-space: normal; }
+  .evidence td, .evidence .date, .evidence .kind { font-size: 8pt !important; }
+  .evidence .small, .evidence code, .evidence .tag { font-size: 7pt !important; }
+  th, td { padding: 4px 5px; min-width: 0 !important; }
+  .figures { grid-template-columns: repeat(4, 1fr); }
+  .rubrics { grid-template-columns: 1fr 1fr; }
   svg.chart { min-width: 0; }
   a { color: var(--ink); }
   a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 9pt; color: var(--muted);

@@ -8,7 +8,9 @@ orderings come from the scorecard, so the same scorecard always gives the same b
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -302,6 +304,111 @@ def render_rows(
         cells = [[escape_markdown(str(c)) for c in row] for row in rows]
         return f"## {escape_markdown(title)}\n\n{_table(cells, headers, align, 'github')}\n"
     return f"{title}\n\n{_table([list(r) for r in rows], headers, align, 'simple')}\n"
+
+
+def sensitivity_summary(
+    analysis: Mapping[str, Any], titles: Mapping[str, str], as_of: dt.date
+) -> dict[str, Any]:
+    """The headline of a sensitivity analysis: per priority of the focus subject, its nominal
+    score, median and 5-95 % interval and how often it is the top recommendation; the full
+    analysis (``SensitivityResult.to_dict()``) follows under ``analysis``."""
+    focus = analysis["focus"]
+    subject = analysis["uncertainty"]["subjects"][focus]
+    frequency = analysis["uncertainty"]["top_recommendation"]["frequency"]
+    return {
+        "as_of": as_of.isoformat(),
+        "subject": focus,
+        "samples": analysis["settings"]["samples"],
+        "seed": analysis["settings"]["seed"],
+        "priorities": [
+            {"id": pid, "title": titles.get(pid, pid), **stats, "top_frequency": frequency[pid]}
+            for pid, stats in subject["priorities"].items()
+        ],
+        "overall": subject["overall"],
+        "analysis": analysis,
+    }
+
+
+def render_sensitivity(
+    analysis: Mapping[str, Any], titles: Mapping[str, str], as_of: dt.date, file_format: str
+) -> str:
+    """A sensitivity analysis as JSON (``sensitivity_summary``) or as tables."""
+    summary = sensitivity_summary(analysis, titles, as_of)
+    if file_format == "json":
+        return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    settings = analysis["settings"]
+    title = (
+        f"Uncertainty of {summary['subject']}'s scores, as of {summary['as_of']} "
+        f"({settings['samples']} samples, seed {settings['seed']})"
+    )
+    headers = ["item", "nominal", "median", "p05", "p95", "top recommendation"]
+    rows = [
+        [
+            p["id"],
+            fmt(p["nominal"]),
+            fmt(p["median"]),
+            fmt(p["p05"]),
+            fmt(p["p95"]),
+            fmt(100 * p["top_frequency"], 1, "%"),
+        ]
+        for p in summary["priorities"]
+    ]
+    overall = summary["overall"]
+    rows.append(
+        [
+            "overall",
+            fmt(overall["nominal"]),
+            fmt(overall["median"]),
+            fmt(overall["p05"]),
+            fmt(overall["p95"]),
+            "",
+        ]
+    )
+    parts = [render_rows(title, headers, rows, file_format)]
+    if file_format == "csv":
+        return parts[0]
+    outputs = analysis["sensitivity"]["outputs"]["overall"]
+    influence = sorted(
+        (name for name in outputs["total_effect"] if outputs["total_effect"][name] is not None),
+        key=lambda name: (-outputs["total_effect"][name], name),
+    )[:8]
+    parts.append(
+        render_rows(
+            "Inputs with most effect on the overall index (variance-based indices)",
+            ["input", "total effect", "first order"],
+            [
+                [name, fmt(outputs["total_effect"][name], 3), fmt(outputs["first_order"][name], 3)]
+                for name in influence
+            ],
+            file_format,
+        )
+    )
+    parts.append(
+        render_rows(
+            "Remove one criterion (nominal settings)",
+            ["criterion", "change in overall", "top recommendation", "changed"],
+            [
+                [
+                    r["criterion"],
+                    fmt(r["overall_change"], 2),
+                    r["top"],
+                    "yes" if r["top_changed"] else "no",
+                ]
+                for r in analysis["remove_one"]
+            ],
+            file_format,
+        )
+    )
+    smallest = analysis["weight_flip"]["smallest"]
+    flip = (
+        "No single weight change within a factor of 0 to 10 changes the top recommendation."
+        if smallest is None
+        else f"The smallest single weight change that changes the top recommendation: "
+        f"{smallest['item']} by {100 * smallest['change']:+.0f}% makes "
+        f"{smallest['becomes_top']} the top recommendation."
+    )
+    parts.append(flip + "\n")
+    return "\n".join(parts)
 
 
 def render_json(card: Scorecard) -> str:

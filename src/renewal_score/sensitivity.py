@@ -1076,7 +1076,8 @@ def run_sensitivity(
     sobol_units = 1 + -(-len(inputs.names) // sobol_batch)
     total = len(blocks) * -(-n // chunk) + sobol_units + 1
     events = _Events()
-    with ThreadPoolExecutor(max_workers=_workers()) as pool:
+    pool = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="sensitivity")
+    try:
         sobol = pool.submit(_sobol, evaluator, inputs, a_rows, b_rows, sobol_batch, events)
         local = pool.submit(_local, evaluator, events)
         uncertainty = [
@@ -1093,6 +1094,9 @@ def run_sensitivity(
         variance, first_order, total_effect = sobol.result()
         nominal, nominal_top, removals, flips = local.result()
         parts = [future.result() for future in uncertainty]
+    finally:
+        # on an error or an interrupt, blocks not yet started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
     summaries = np.concatenate([part[0] for part in parts], axis=1)
     best = np.stack([part[1] for part in parts])
     winners = np.stack([part[2] for part in parts])
