@@ -17,6 +17,7 @@ import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from renewal_score.engine import RunOptions
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
-TABLE_FORMATS = ["text", "markdown", "json", "csv"]
+TABLE_FORMATS = ["text", "markdown", "html", "json", "csv"]
 
 
 def _date(text: str) -> dt.date:
@@ -224,11 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     evidence.add_argument("--criterion", metavar="ID", help="only the evidence for criterion ID")
     evidence.add_argument(
         "--format",
-        choices=["text", "table", "jsonl", "json", "csv"],
+        choices=["text", "table", "markdown", "html", "jsonl", "json", "csv"],
         default=None,
         help="text (default; also 'table'), or a data file format: jsonl, json, csv",
     )
-    evidence.set_defaults(handler=_evidence, format_choices=["text", "jsonl", "json", "csv"])
+    evidence.set_defaults(
+        handler=_evidence, format_choices=["text", "markdown", "html", "jsonl", "json", "csv"]
+    )
 
     schema = commands.add_parser("schema", parents=[output], help="print a model's JSON Schema")
     schema.add_argument("model", choices=sorted(model_names()))
@@ -257,11 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plugins.add_argument(
         "--format",
-        choices=["text", "table", "json"],
+        choices=["text", "table", "markdown", "html", "json", "csv"],
         default=None,
         help="text (default; also 'table') or json",
     )
-    plugins.set_defaults(handler=_plugins, format_choices=["text", "json"])
+    plugins.set_defaults(handler=_plugins, format_choices=TABLE_FORMATS)
     return parser
 
 
@@ -320,29 +323,34 @@ def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) 
 
 def _report(args: argparse.Namespace) -> str:
     from renewal_score.engine import build_scorecard
+    from renewal_score.render import render_with
 
     inputs = _inputs(args)
-    formats = inputs.host.formats()
+    formats = without_failing_plugins(inputs, inputs.host.formats)
     if args.format not in formats:
         raise UsageError(_unknown_id("format", args.format, formats))
     agenda = checked_agenda(inputs)
     options = _run_options(args, agenda, args.subject)
     card = without_failing_plugins(inputs, lambda: build_scorecard(agenda, inputs.host, options))
-    return formats[args.format](card)
+    return render_with(formats[args.format], card, agenda)
 
 
 def _trend(args: argparse.Namespace) -> str:
-    from renewal_score.render import fmt, render_rows
+    from renewal_score.engine import build_scorecard
+    from renewal_score.html import render_html
+    from renewal_score.render import fmt, render_tables
     from renewal_score.trend import dates, trend
 
     inputs = _inputs(args)
     agenda = checked_agenda(inputs)
     points = dates(args.start, args.end or dt.date.today(), args.every)
-    result = trend(
-        agenda, inputs.host, _run_options(args, agenda, args.subject), points, args.every
-    )
+    options = _run_options(args, agenda, args.subject)
+    result = trend(agenda, inputs.host, options, points, args.every)
     if args.format == "json":
         return result.model_dump_json(indent=2) + "\n"
+    if args.format == "html":  # the scorecard at the last date, with the trend chart
+        card = build_scorecard(agenda, inputs.host, replace(options, as_of=points[-1]))
+        return render_html(card, agenda=agenda, trend=result)
     ids = list(result.points[0].priorities) if result.points else []
     if args.format == "csv":
         ids += list(result.points[0].criteria) if result.points else []
@@ -356,11 +364,11 @@ def _trend(args: argparse.Namespace) -> str:
         for p in result.points
     ]
     title = f"Scores of {result.subject} every {args.every}"
-    return render_rows(title, headers, rows, args.format)
+    return render_tables(title, [(title, headers, rows)], args.format)
 
 
 def _compare(args: argparse.Namespace) -> str:
-    from renewal_score.render import fmt, render_rows
+    from renewal_score.render import fmt, render_tables
     from renewal_score.trend import compare
 
     inputs = _inputs(args)
@@ -372,14 +380,14 @@ def _compare(args: argparse.Namespace) -> str:
     headers = ["item", *[f"{s} score" for s in subjects], *[f"{s} rank" for s in subjects]]
     rows = [
         [
-            item.title if args.format != "csv" else item.id,
+            item.id,
             *[fmt(item.scores[s]) for s in subjects],
             *["-" if item.ranks[s] is None else str(item.ranks[s]) for s in subjects],
         ]
         for item in (result.overall, *result.priorities)
     ]
     title = "Subjects compared, as of " + result.as_of.isoformat()
-    return render_rows(title, headers, rows, args.format)
+    return render_tables(title, [(title, headers, rows)], args.format)
 
 
 def _subject_list(text: str | None, agenda: Agenda) -> list[str]:
@@ -414,8 +422,9 @@ def _grade_weight(grade: str, option: str) -> float:
 
 
 def _sensitivity(args: argparse.Namespace) -> str:
-    from renewal_score.engine import default_subject
-    from renewal_score.render import render_sensitivity
+    from renewal_score.engine import build_scorecard, default_subject
+    from renewal_score.html import render_html
+    from renewal_score.render import render_tables, sensitivity_summary, sensitivity_tables
     from renewal_score.sensitivity import (
         METHODS,
         SensitivitySettings,
@@ -451,7 +460,15 @@ def _sensitivity(args: argparse.Namespace) -> str:
     )
     result = run_sensitivity(problem, settings, _progress_bar() if sys.stderr.isatty() else None)
     titles = {p.id: p.title for p in agenda.priorities.values()}
-    return render_sensitivity(result.to_dict(), titles, options.as_of, args.format)
+    summary = sensitivity_summary(result.to_dict(), titles, options.as_of)
+    if args.format == "json":
+        return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    if args.format == "html":  # the scorecard with the intervals as whiskers
+        card = build_scorecard(agenda, inputs.host, replace(options, subject=focus))
+        intervals = {p["id"]: (p["p05"], p["median"], p["p95"]) for p in summary["priorities"]}
+        return render_html(card, agenda=agenda, intervals=intervals)
+    title, tables, note = sensitivity_tables(summary)
+    return render_tables(title, tables, args.format, note)
 
 
 def _progress_bar() -> Callable[[int, int], None]:
@@ -484,11 +501,40 @@ def _evidence(args: argparse.Namespace) -> str:
         if args.criterion not in agenda.criteria:
             raise UsageError(_unknown_id("criterion", args.criterion, agenda.criteria))
         records = [r for r in records if r.criterion == args.criterion]
-    if args.format not in ("text", "table"):
+    if args.format in ("jsonl", "json", "csv"):
         return write_evidence(records, args.format)
-    from renewal_score.render import evidence_table
+    from renewal_score.render import evidence_table, render_tables
 
-    return evidence_table(records, {r.id: str(agenda.origins[r.id]) for r in records})
+    if args.format in ("text", "table"):
+        return evidence_table(records, {r.id: str(agenda.origins[r.id]) for r in records})
+    headers = [
+        "id",
+        "date",
+        "criterion",
+        "level",
+        "effect",
+        "kind",
+        "grade",
+        "statement",
+        "source",
+        "from",
+    ]
+    rows = [
+        [
+            r.id,
+            r.date,
+            r.criterion,
+            r.level,
+            r.effect,
+            r.kind,
+            r.grade,
+            r.statement,
+            r.source.title,
+            str(agenda.origins[r.id]),
+        ]
+        for r in records
+    ]
+    return render_tables("Evidence records", [("Evidence records", headers, rows)], args.format)
 
 
 def _schema(args: argparse.Namespace) -> str:
@@ -501,20 +547,27 @@ def _plugins(args: argparse.Namespace) -> str:
 
     from renewal_score.models import Criterion, Evidence, Priority
 
-    host = _inputs(args).host
-    problems: list[Problem] = []
+    inputs = _inputs(args)
+    host = inputs.host
 
-    def ids_by_plugin(hook: str, model: type[Priority | Criterion]) -> dict[str, list[str]]:
+    def ids_by_plugin(
+        hook: str, model: type[Priority | Criterion], problems: list[Problem]
+    ) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for name, record in host.collect(hook, model, problems):
             found.setdefault(name, []).append(record.id)
         return found
 
-    priorities = ids_by_plugin("register_priorities", Priority)
-    criteria = ids_by_plugin("register_criteria", Criterion)
-    evidence = Counter(name for name, _ in host.collect("register_evidence", Evidence, problems))
-    if problems:
-        raise DataError(problems)
+    def contributions() -> tuple[dict[str, list[str]], dict[str, list[str]], Counter[str]]:
+        problems: list[Problem] = []
+        priorities = ids_by_plugin("register_priorities", Priority, problems)
+        criteria = ids_by_plugin("register_criteria", Criterion, problems)
+        records = host.collect("register_evidence", Evidence, problems)
+        if problems:
+            raise DataError(problems)
+        return priorities, criteria, Counter(name for name, _ in records)
+
+    priorities, criteria, evidence = without_failing_plugins(inputs, contributions)
     rows = [
         {
             "name": p.name,
@@ -528,21 +581,28 @@ def _plugins(args: argparse.Namespace) -> str:
         }
         for p in host.plugins
     ]
+    left_out = [{"name": name, "left_out": reason} for name, reason in host.skipped]
     if args.format == "json":
-        return json.dumps(rows, indent=2) + "\n"
+        return json.dumps(rows + left_out, indent=2) + "\n"
+    notes = "".join(f"left out: plugin {r['name']!r}: {r['left_out']}\n" for r in left_out)
+    separator = "\n" if args.format in ("text", "table") else " "
     table = [
         [
             p.name,
             p.version,
             p.source,
-            "\n".join(host.hooks_of(p.name)),
-            "\n".join([*priorities.get(p.name, []), *criteria.get(p.name, [])]),
-            evidence.get(p.name, 0),
+            separator.join(host.hooks_of(p.name)),
+            separator.join([*priorities.get(p.name, []), *criteria.get(p.name, [])]),
+            str(evidence.get(p.name, 0)),
         ]
         for p in host.plugins
     ]
     headers = ["name", "version", "source", "hooks", "priorities, criteria", "evidence"]
-    return tabulate(table, headers, tablefmt="simple", disable_numparse=True) + "\n"
+    if args.format in ("text", "table"):
+        return tabulate(table, headers, tablefmt="simple", disable_numparse=True) + "\n" + notes
+    from renewal_score.render import render_tables
+
+    return render_tables("Plugins", [("Plugins loaded", headers, table)], args.format, notes)
 
 
 def _new_plugin(args: argparse.Namespace) -> str:

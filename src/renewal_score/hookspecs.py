@@ -25,7 +25,6 @@ from renewal_score.models import (
     Evidence,
     Observation,
     Priority,
-    Scorecard,
     ScoringContext,
     Subject,
 )
@@ -135,13 +134,15 @@ def register_aggregations() -> Mapping[str, Callable[[Sequence[float], Sequence[
 
 
 @hookspec
-def register_formats() -> Mapping[str, Callable[[Scorecard], str]]:
+def register_formats() -> Mapping[str, Callable[..., str]]:
     """Add report formats, selectable by name with ``report --format``.
 
-    Called once per run of ``report``, after scoring, to find the renderer asked for. Each
-    renderer takes the scorecard and returns the whole report as text; it must escape any
-    text it takes from evidence, criteria or plugins for its format. Names must be unique
-    across plugins; the built-ins are ``text``, ``markdown`` and ``json``.
+    Called once per run of ``report``, before scoring, to find the renderer asked for. Each
+    renderer takes the scorecard (and, if it has a parameter named ``agenda``, the checked
+    ``renewal_score.agenda.Agenda`` behind it: rubrics and evidence records) and returns the
+    whole report as text; it must escape any text it takes from evidence, criteria or
+    plugins for its format. Names must be unique across plugins; the built-ins are ``text``,
+    ``markdown``, ``json``, ``csv`` and ``html``.
 
     :return: a mapping from format name to renderer.
     """

@@ -14,6 +14,7 @@ one is reported by name instead of taking the others down.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import importlib.util
 import sys
@@ -30,13 +31,19 @@ from pydantic import BaseModel
 
 from renewal_score import __version__, hookspecs
 from renewal_score.datafiles import RawRecord, validate_records
-from renewal_score.errors import DataError, Location, PluginError, Problem
+from renewal_score.errors import (
+    DataError,
+    Location,
+    PluginError,
+    Problem,
+    RenewalScoreError,
+    UsageError,
+)
 from renewal_score.models import (
     Assessment,
     Criterion,
     Evidence,
     Observation,
-    Scorecard,
     ScoringContext,
 )
 
@@ -44,8 +51,8 @@ ENTRY_POINT_GROUP = "renewal_score"
 
 Aggregator = Callable[[Sequence[float], Sequence[float]], float]
 """An aggregation method: (values, weights summing to 1) -> aggregate."""
-Renderer = Callable[[Scorecard], str]
-"""A report format: scorecard -> text."""
+Renderer = Callable[..., str]
+"""A report format: (scorecard, optionally agenda=...) -> text."""
 
 CORE_PLUGINS: tuple[str, ...] = (
     "renewal_score.scoring",
@@ -63,6 +70,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 
 PluginSource = Literal["core", "built-in", "entry point", "folder", "object"]
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -169,7 +177,9 @@ class PluginHost:
                 if name in owners:
                     message = f"{what} {name!r} is already registered by plugin {owners[name]!r}"
                     raise PluginError(impl.plugin_name, hook_name, message)
-                functions[name] = function
+                functions[name] = _guarded(
+                    function, impl.plugin_name, hook_name, f"{what} {name!r}"
+                )
                 owners[name] = impl.plugin_name
         return functions
 
@@ -219,6 +229,22 @@ def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str
         close = difflib.get_close_matches(name, known, n=1)
         hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
     return f"implements unknown hook {', '.join(hints)}; known hooks: {', '.join(sorted(known))}"
+
+
+def _guarded(function: Callable[..., T], plugin: str, hook: str, what: str) -> Callable[..., T]:
+    """``function`` whose failures are reported as the plugin's that registered it."""
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> T:
+        try:
+            return function(*args, **kwargs)
+        except RenewalScoreError:
+            raise
+        except Exception as error:
+            message = f"{what} raised {type(error).__name__}: {error}"
+            raise PluginError(plugin, hook, message) from error
+
+    return call
 
 
 def _call(impl: pluggy.HookImpl, hook_name: str, kwargs: Mapping[str, Any]) -> Any:
@@ -322,7 +348,7 @@ def _entry_points() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
 
 def _folder(folder: Path) -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
     if not folder.is_dir():
-        raise PluginError(str(folder), "", "--plugins-dir is not a folder")
+        raise UsageError(f"--plugins-dir {folder}: no such folder")
     candidates = sorted(
         p
         for p in folder.iterdir()

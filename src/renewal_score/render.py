@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import inspect
 import io
-import json
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -18,14 +18,16 @@ from typing import Any
 
 from tabulate import tabulate
 
+from renewal_score.agenda import Agenda
 from renewal_score.hookspecs import hookimpl
+from renewal_score.html import render_html, render_table_page
 from renewal_score.models import RECORD_COLUMNS, Evidence, PriorityScore, Scorecard
 
 TEXT_WIDTH = 100
 
 
 def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
-    """A number with fixed decimals, or an en dash for a missing value."""
+    """A number with fixed decimals, or a hyphen for a missing value."""
     return "-" if value is None else f"{value:.{digits}f}{suffix}"
 
 
@@ -289,21 +291,31 @@ def evidence_table(records: Sequence[Evidence], origins: Mapping[str, str]) -> s
     return "\n".join(out)
 
 
-def render_rows(
-    title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], file_format: str
-) -> str:
-    """A titled table as text, Markdown or CSV; cells are already formatted as text."""
+Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
+"""A titled table: (title, headers, rows of cells already formatted as text)."""
+
+
+def render_tables(title: str, tables: Sequence[Table], file_format: str, note: str = "") -> str:
+    """Tables under a title as text, Markdown, HTML or CSV (CSV holds the first table only)."""
     if file_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerow(tables[0][1])
+        writer.writerows(tables[0][2])
         return buffer.getvalue()
-    align = ["left", *["right"] * (len(headers) - 1)]
-    if file_format == "markdown":
-        cells = [[escape_markdown(str(c)) for c in row] for row in rows]
-        return f"## {escape_markdown(title)}\n\n{_table(cells, headers, align, 'github')}\n"
-    return f"{title}\n\n{_table([list(r) for r in rows], headers, align, 'simple')}\n"
+    if file_format == "html":
+        return render_table_page(title, tables, note)
+    parts = []
+    for name, headers, rows in tables:
+        align = ["left", *["right"] * (len(headers) - 1)]
+        if file_format == "markdown":
+            cells = [[escape_markdown(str(c)) for c in row] for row in rows]
+            parts.append(f"## {escape_markdown(name)}\n\n{_table(cells, headers, align, 'github')}")
+        else:
+            parts.append(f"{name}\n\n{_table([list(r) for r in rows], headers, align, 'simple')}")
+    heading = f"# {escape_markdown(title)}" if file_format == "markdown" else title
+    closing = escape_markdown(note) if file_format == "markdown" else note
+    return "\n\n".join([heading, *parts, *([closing] if note else [])]) + "\n"
 
 
 def sensitivity_summary(
@@ -329,86 +341,56 @@ def sensitivity_summary(
     }
 
 
-def render_sensitivity(
-    analysis: Mapping[str, Any], titles: Mapping[str, str], as_of: dt.date, file_format: str
-) -> str:
-    """A sensitivity analysis as JSON (``sensitivity_summary``) or as tables."""
-    summary = sensitivity_summary(analysis, titles, as_of)
-    if file_format == "json":
-        return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+def sensitivity_tables(summary: Mapping[str, Any]) -> tuple[str, list[Table], str]:
+    """The title, tables and closing note of a sensitivity analysis's summary."""
+    analysis = summary["analysis"]
     settings = analysis["settings"]
     title = (
         f"Uncertainty of {summary['subject']}'s scores, as of {summary['as_of']} "
         f"({settings['samples']} samples, seed {settings['seed']})"
     )
-    headers = ["item", "nominal", "median", "p05", "p95", "top recommendation"]
-    rows = [
-        [
-            p["id"],
-            fmt(p["nominal"]),
-            fmt(p["median"]),
-            fmt(p["p05"]),
-            fmt(p["p95"]),
-            fmt(100 * p["top_frequency"], 1, "%"),
-        ]
-        for p in summary["priorities"]
-    ]
-    overall = summary["overall"]
-    rows.append(
-        [
-            "overall",
-            fmt(overall["nominal"]),
-            fmt(overall["median"]),
-            fmt(overall["p05"]),
-            fmt(overall["p95"]),
-            "",
-        ]
-    )
-    parts = [render_rows(title, headers, rows, file_format)]
-    if file_format == "csv":
-        return parts[0]
+
+    def stats(item_id: str, values: Mapping[str, Any], frequency: str) -> list[str]:
+        numbers = [fmt(values[key]) for key in ("nominal", "median", "p05", "p95")]
+        return [item_id, *numbers, frequency]
+
+    rows = [stats(p["id"], p, fmt(100 * p["top_frequency"], 1, "%")) for p in summary["priorities"]]
+    rows.append(stats("overall", summary["overall"], ""))
     outputs = analysis["sensitivity"]["outputs"]["overall"]
+    effects = outputs["total_effect"]
     influence = sorted(
-        (name for name in outputs["total_effect"] if outputs["total_effect"][name] is not None),
-        key=lambda name: (-outputs["total_effect"][name], name),
-    )[:8]
-    parts.append(
-        render_rows(
-            "Inputs with most effect on the overall index (variance-based indices)",
-            ["input", "total effect", "first order"],
-            [
-                [name, fmt(outputs["total_effect"][name], 3), fmt(outputs["first_order"][name], 3)]
-                for name in influence
-            ],
-            file_format,
-        )
+        (n for n in effects if effects[n] is not None), key=lambda n: (-effects[n], n)
     )
-    parts.append(
-        render_rows(
-            "Remove one criterion (nominal settings)",
-            ["criterion", "change in overall", "top recommendation", "changed"],
-            [
-                [
-                    r["criterion"],
-                    fmt(r["overall_change"], 2),
-                    r["top"],
-                    "yes" if r["top_changed"] else "no",
-                ]
-                for r in analysis["remove_one"]
-            ],
-            file_format,
-        )
-    )
+    removals = [
+        [r["criterion"], fmt(r["overall_change"], 2), r["top"], "yes" if r["top_changed"] else "no"]
+        for r in analysis["remove_one"]
+    ]
     smallest = analysis["weight_flip"]["smallest"]
-    flip = (
+    note = (
         "No single weight change within a factor of 0 to 10 changes the top recommendation."
         if smallest is None
         else f"The smallest single weight change that changes the top recommendation: "
         f"{smallest['item']} by {100 * smallest['change']:+.0f}% makes "
         f"{smallest['becomes_top']} the top recommendation."
     )
-    parts.append(flip + "\n")
-    return "\n".join(parts)
+    tables: list[Table] = [
+        (
+            "Scores and their 5-95 % intervals",
+            ["item", "nominal", "median", "p05", "p95", "top recommendation"],
+            rows,
+        ),
+        (
+            "Inputs with most effect on the overall index (variance-based indices)",
+            ["input", "total effect", "first order"],
+            [[n, fmt(effects[n], 3), fmt(outputs["first_order"][n], 3)] for n in influence[:8]],
+        ),
+        (
+            "Remove one criterion (nominal settings)",
+            ["criterion", "change in overall", "top recommendation", "changed"],
+            removals,
+        ),
+    ]
+    return title, tables, note
 
 
 def render_json(card: Scorecard) -> str:
@@ -417,11 +399,19 @@ def render_json(card: Scorecard) -> str:
 
 
 @hookimpl
-def register_formats() -> dict[str, Callable[[Scorecard], str]]:
+def register_formats() -> dict[str, Callable[..., str]]:
     """The built-in report formats."""
     return {
         "text": render_text,
         "markdown": render_markdown,
         "json": render_json,
         "csv": render_csv,
+        "html": render_html,
     }
+
+
+def render_with(renderer: Callable[..., str], card: Scorecard, agenda: Agenda) -> str:
+    """Call a report renderer, giving it the agenda too if it takes an ``agenda`` argument."""
+    if "agenda" in inspect.signature(renderer).parameters:
+        return str(renderer(card, agenda=agenda))
+    return str(renderer(card))
