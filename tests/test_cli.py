@@ -85,7 +85,10 @@ def test_version_and_help(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["report", "--format", "pdf"], "unknown format 'pdf' (known: csv, html, json, markdown, text"),
+        (
+            ["report", "--format", "pdf"],
+            "unknown format 'pdf' (known: csv, html, json, markdown, text",
+        ),
         (["report", "--as-of", "2025-13-01"], "is not a date"),
         (["report", "--subject", "XX-YY", "--as-of", AS_OF], "unknown subject 'XX-YY'"),
         (["frobnicate"], "invalid choice"),

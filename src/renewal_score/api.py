@@ -94,7 +94,8 @@ def without_failing_plugins(inputs: Inputs, step: Callable[[], T]) -> T:
             if not inputs.keep_going or not blamed <= host.names():
                 raise
             for name in sorted(blamed):
-                host.skip(name, "; ".join(str(p) for p in error.problems if p.plugin == name))
+                problems = [p for p in error.problems if p.plugin == name]
+                host.skip(name, "; ".join(f"{p.record}: {p.field}: {p.message}" for p in problems))
 
 
 def score(

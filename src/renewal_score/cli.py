@@ -297,6 +297,7 @@ def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) 
         check_weights(weights, {*agenda.priorities, *agenda.criteria}, args.weights)
     levels = {"criteria": args.aggregation, "priorities": args.aggregation}
     if "=" in args.aggregation:
+        levels = {"criteria": "arithmetic", "priorities": "arithmetic"}
         for part in args.aggregation.split(","):
             level, _, name = part.partition("=")
             if level.strip() not in levels or not name.strip():
@@ -364,7 +365,7 @@ def _trend(args: argparse.Namespace) -> str:
         for p in result.points
     ]
     title = f"Scores of {result.subject} every {args.every}"
-    return render_tables(title, [(title, headers, rows)], args.format)
+    return render_tables(title, [("Scores by date", headers, rows)], args.format)
 
 
 def _compare(args: argparse.Namespace) -> str:
@@ -387,7 +388,7 @@ def _compare(args: argparse.Namespace) -> str:
         for item in (result.overall, *result.priorities)
     ]
     title = "Subjects compared, as of " + result.as_of.isoformat()
-    return render_tables(title, [(title, headers, rows)], args.format)
+    return render_tables(title, [("Scores and ranks", headers, rows)], args.format)
 
 
 def _subject_list(text: str | None, agenda: Agenda) -> list[str]:
@@ -441,6 +442,13 @@ def _sensitivity(args: argparse.Namespace) -> str:
     bars = [
         _grade_weight(g.strip(), "--grade-bars") for g in args.grade_bars.split(",") if g.strip()
     ]
+    thresholds = tuple(dict.fromkeys([options.min_grade_weight, *bars]))  # nominal first, once
+    nominal = options.criteria_aggregation
+    if nominal != options.priorities_aggregation or nominal not in METHODS:
+        raise UsageError(
+            "sensitivity varies one aggregation method for both levels among "
+            f"{', '.join(METHODS)}; give one of them with --aggregation"
+        )
     subjects = list(agenda.subjects) if args.all_subjects else [focus]
     try:
         settings = SensitivitySettings(
@@ -454,8 +462,8 @@ def _sensitivity(args: argparse.Namespace) -> str:
         as_of=options.as_of,
         focus=focus,
         subjects=subjects,
-        thresholds=(options.min_grade_weight, *bars),
-        methods=METHODS,
+        thresholds=thresholds,
+        methods=(nominal, *(m for m in METHODS if m != nominal)),
         weights=options.weights,
     )
     result = run_sensitivity(problem, settings, _progress_bar() if sys.stderr.isatty() else None)
@@ -578,12 +586,26 @@ def _plugins(args: argparse.Namespace) -> str:
             "priorities": priorities.get(p.name, []),
             "criteria": criteria.get(p.name, []),
             "evidence": evidence.get(p.name, 0),
+            "left_out": None,
         }
         for p in host.plugins
     ]
-    left_out = [{"name": name, "left_out": reason} for name, reason in host.skipped]
+    left_out = [
+        {
+            "name": name,
+            "version": "",
+            "source": "",
+            "location": "",
+            "hooks": [],
+            "priorities": [],
+            "criteria": [],
+            "evidence": 0,
+            "left_out": reason,
+        }
+        for name, reason in host.skipped
+    ]
     if args.format == "json":
-        return json.dumps(rows + left_out, indent=2) + "\n"
+        return json.dumps([*rows, *left_out], indent=2) + "\n"
     notes = "".join(f"left out: plugin {r['name']!r}: {r['left_out']}\n" for r in left_out)
     separator = "\n" if args.format in ("text", "table") else " "
     table = [
@@ -610,6 +632,11 @@ def _new_plugin(args: argparse.Namespace) -> str:
     from renewal_score.scaffold import new_plugin
 
     agenda = checked_agenda(_inputs(args))
+    taken = {*agenda.priorities, *agenda.criteria}
+    if args.name in taken or f"{args.name}.example" in taken:
+        raise UsageError(
+            f"{args.name!r} is already a priority or criterion id; choose another name"
+        )
     subject = default_subject(agenda) if agenda.subjects else None
     folder = new_plugin(
         args.name, args.dir, subject=subject, core_version=__version__, today=dt.date.today()

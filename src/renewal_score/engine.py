@@ -44,6 +44,8 @@ METHOD_DESCRIPTION = (
     "Criterion score: rubric score from graded evidence in date order, each record moving it a "
     "fraction w of the way to the level it shows (x <- x + w*max(0, s-x) for an advance, "
     "x <- x + w*(s-x) for a setback; w = reliability x credibility of the grade). "
+    "Quantitative criteria: 100 x the mean of their components' latest values normalised "
+    "between fixed goalposts. "
     "Priority and overall scores: aggregation of the rated items with weights normalised to sum "
     "to 1. Say-do gap: percentage of grade-weighted evidence that is declaratory. "
     "See docs/methodology.md."

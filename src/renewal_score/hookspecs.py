@@ -105,9 +105,10 @@ def score_criterion(
 ) -> Assessment | None:
     """Score one criterion from its evidence, by the plugin's own logic.
 
-    Called once per criterion and run, after evidence is filtered to the subject, the as-of
-    date and the grade threshold of the run, and sorted by effective date (on one date,
-    advances before setbacks, then by id). The first implementation that
+    Called once per criterion and run, after evidence and observations are filtered to the
+    subject, the as-of date, the grade threshold of the run and the criterion's recency
+    rule (``valid_years``), and sorted by effective date (on one date, advances before
+    setbacks, then by id). The first implementation that
     returns an ``Assessment`` wins; return ``None`` to leave the criterion to the next one.
     The built-in rubric scorer runs last and scores every criterion no other plugin claims.
     ``context`` carries the as-of date, the subject and the credibility weight of each grade.

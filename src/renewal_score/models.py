@@ -3,8 +3,10 @@
 Every model is a frozen pydantic v2 model that rejects unknown fields, so a typo in a data file
 is an error rather than a silently ignored key, and every model exports a JSON Schema.
 
-Inputs:  Subject, Priority, Criterion (with its ordered RubricLevel list), Evidence (with Source).
-Outputs: Assessment, CriterionScore, PriorityScore, OverallScore, Method, Scorecard.
+Inputs:  Subject, Priority, Criterion (with its ordered RubricLevel list, or an Indicator of
+         Components), Evidence (with Source), Observation.
+Outputs: Assessment, CriterionScore (with Coverage), PriorityScore, OverallScore, Method,
+         Manifest, Scorecard.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ class Criterion(Frozen):
 
     @model_validator(mode="after")
     def _rubric_or_indicator(self) -> Criterion:
-        if self.indicator is None and len(self.rubric) < 2:
+        if len(self.rubric) == 1 or (self.indicator is None and not self.rubric):
             raise ValueError("a criterion needs a rubric of at least 2 levels, or an indicator")
         _require_unique([level.id for level in self.rubric], "rubric level ids")
         return self
@@ -442,7 +444,8 @@ class Manifest(Frozen):
     seed: int | None = Field(default=None, description="Random seed, for sampled analyses.")
     evidence_records: int = Field(description="Evidence records and observations loaded.")
     evidence_sha256: str = Field(
-        description="SHA-256 of the loaded records as canonical JSON, sorted by id.",
+        description="SHA-256 of the loaded evidence records, then observations, each list as "
+        "compact JSON (fields in model order) sorted by id.",
     )
 
 

@@ -75,7 +75,10 @@ def make_host(*plugins: object, builtins: bool = False) -> PluginHost:
 
     Installed plugins are not loaded, so a test sees only what it asks for.
     """
-    named = [(f"{type(p).__name__.lower()}-{i}", p) for i, p in enumerate(plugins, start=1)]
+    named = [
+        (getattr(p, "__name__", None) or f"{type(p).__name__.lower()}-{i}", p)
+        for i, p in enumerate(plugins, start=1)
+    ]
     return load_plugins(builtins=builtins, entry_points=False, extra=named)
 
 
@@ -116,7 +119,7 @@ def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 5
     Raises AssertionError with a minimal failing example (found by hypothesis, which must
     be installed: it is in renewal-score's ``dev`` extra).
     """
-    from hypothesis import given, settings
+    from hypothesis import Phase, given, settings
     from hypothesis import strategies as st
 
     host = make_host(*plugins, builtins=builtins)
@@ -150,7 +153,13 @@ def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 5
         checked = Agenda(subjects, agenda.priorities, agenda.criteria, tuple(evidence), {})
         return build_scorecard(checked, host, options)
 
-    @settings(max_examples=max_examples, deadline=None, database=None)
+    # The explain phase re-runs failing examples many times; a plugin author wants the example.
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    )
     @given(st.data())
     def properties(data: st.DataObject) -> None:
         evidence = data.draw(
