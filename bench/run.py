@@ -1,0 +1,245 @@
+"""Benchmark renewal-score at portfolio scale, each figure beside a baseline measured in the
+same run. Run from the repository's root, in the project's virtualenv:
+
+    python bench/run.py              # the full benchmark (about 10 minutes on 2 cores)
+    python bench/run.py --quick      # a smoke run of every measurement (seconds)
+
+It writes a synthetic portfolio (S subjects x C criteria in P priorities, N evidence records
+as JSON Lines; fixed seed) to a temporary folder and measures whole processes, as medians of
+repeated runs, with their peak resident memory:
+
+1. ingest + validate + score every subject (``renewal-score compare --format json``) at the
+   largest N, against parsing the same file with the standard json module alone;
+2. the same at each N, and the slope of log(time) against log(N) (1.0 = linear);
+3. ``renewal-score sensitivity`` with 10,000 samples on 1,000 subjects x 30 criteria,
+   against the bare numpy operations it needs (weighted sums, percentiles, rank-1 counts);
+4. the cold start of ``renewal-score report`` on the default data, against
+   ``python -c "import pydantic, pluggy, tabulate"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+PYTHON = sys.executable
+SEED = 20250430
+LEVELS = ("none", "declared", "agreed", "implemented", "institutionalized")
+GRADES = [f"{r}{c}" for r in "ABCDEF" for c in "123456"]
+
+
+def write_portfolio(folder: Path, subjects: int, criteria: int, priorities: int) -> Path:
+    """The agenda of the synthetic portfolio: priorities, criteria with rubrics, subjects."""
+    lines = []
+    for p in range(priorities):
+        lines += ["[[priorities]]", f'id = "p{p}"', f'title = "Priority {p}"', ""]
+    for c in range(criteria):
+        lines += [
+            "[[criteria]]",
+            f'id = "p{c % priorities}.c{c}"',
+            f'priority = "p{c % priorities}"',
+            f'title = "Criterion {c}"',
+            f"weight = {1 + c % 3}",
+            "",
+        ]
+        for index, level in enumerate(LEVELS):
+            lines += [
+                "[[criteria.rubric]]",
+                f'id = "{level}"',
+                f'label = "{level.title()}"',
+                f'description = "Level {index}."',
+                f"needs_concrete = {'true' if index >= 3 else 'false'}",
+                "",
+            ]
+    for s in range(subjects):
+        lines += ["[[subjects]]", f'id = "s{s:05d}"', f'title = "Subject {s}"', ""]
+    path = folder / "portfolio.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def write_evidence(
+    folder: Path, records: int, subjects: int, criteria: int, priorities: int
+) -> Path:
+    """N evidence records as JSON Lines, drawn with a fixed seed."""
+    rng = random.Random(SEED)
+    path = folder / f"evidence-{records}.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(records):
+            c = rng.randrange(criteria)
+            level = rng.randrange(len(LEVELS))
+            concrete = level >= 3 or rng.random() < 0.5
+            record = {
+                "id": f"r{i:07d}",
+                "subject": f"s{rng.randrange(subjects):05d}",
+                "criterion": f"p{c % priorities}.c{c}",
+                "date": f"{rng.randint(2000, 2024)}-{rng.randint(1, 12):02d}",
+                "statement": f"Synthetic record {i}: an event that shows level {LEVELS[level]}.",
+                "level": LEVELS[level],
+                "effect": "setback" if rng.random() < 0.1 else "advance",
+                "kind": "concrete" if concrete else "declaratory",
+                "source": {"title": f"Source {rng.randrange(1000)}", "publisher": "Synthetic"},
+                "grade": rng.choice(GRADES),
+            }
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def measure(
+    command: Sequence[str], repeats: int, env: dict[str, str] | None = None
+) -> dict[str, float]:
+    """Median wall time (s) and peak resident memory (MiB) of a whole process, over repeats."""
+    seconds, memory = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds.append(time.perf_counter() - start)
+        memory.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        if status != 0:
+            raise SystemExit(f"benchmark command failed ({status}): {' '.join(command)}")
+    return {"seconds": statistics.median(seconds), "mib": statistics.median(memory)}
+
+
+def renewal_score(*args: str) -> list[str]:
+    return [PYTHON, "-m", "renewal_score", *args]
+
+
+JSON_FLOOR = (
+    "import json, sys\nfor line in open(sys.argv[1], encoding='utf-8'):\n    json.loads(line)\n"
+)
+
+NUMPY_FLOOR = """
+import sys
+import numpy as np
+samples, subjects, criteria = (int(a) for a in sys.argv[1:4])
+rng = np.random.default_rng(0)
+scores = rng.uniform(0, 100, (subjects, criteria))
+low, high = scores.min(axis=0), scores.max(axis=0)
+normalised = (scores - low) / np.where(high > low, high - low, 1)
+weights = rng.uniform(0.75, 1.25, (samples, criteria))
+weights /= weights.sum(axis=1, keepdims=True)
+results = np.empty((samples, subjects))
+for start in range(0, samples, 500):
+    results[start:start + 500] = weights[start:start + 500] @ normalised.T
+median, p05, p95 = np.percentile(results, [50, 5, 95], axis=0)
+first = np.bincount(results.argmax(axis=1), minlength=subjects) / samples
+"""
+
+
+def run(quick: bool, repeats: int) -> dict[str, object]:
+    sizes = [1_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
+    subjects, criteria, priorities = (50, 30, 5) if quick else (1_000, 30, 5)
+    samples = 200 if quick else 10_000
+    env = {**os.environ, "RENEWAL_SCORE_PLUGINS": ""}  # the synthetic agenda only
+    results: dict[str, object] = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "memory_gib": _memory_gib(),
+            "processor": platform.machine(),
+        },
+        "portfolio": {"subjects": subjects, "criteria": criteria, "priorities": priorities},
+    }
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        agenda = write_portfolio(folder, subjects, criteria, priorities)
+        scaling = []
+        for size in sizes:
+            evidence = write_evidence(folder, size, subjects, criteria, priorities)
+            floor = measure([PYTHON, "-c", JSON_FLOOR, str(evidence)], repeats)
+            ours = measure(
+                renewal_score(
+                    "compare",
+                    "--evidence",
+                    str(agenda),
+                    "--evidence",
+                    str(evidence),
+                    "--as-of",
+                    "2025-01-01",
+                    "--format",
+                    "json",
+                ),
+                repeats,
+                env,
+            )
+            scaling.append(
+                {
+                    "records": size,
+                    "json_floor": floor,
+                    "renewal_score": ours,
+                    "ratio": ours["seconds"] / floor["seconds"],
+                }
+            )
+        results["ingest_validate_score"] = scaling
+        (first, last) = scaling[0], scaling[-1]
+        results["slope"] = math.log(
+            last["renewal_score"]["seconds"] / first["renewal_score"]["seconds"]  # type: ignore[index]
+        ) / math.log(last["records"] / first["records"])  # type: ignore[operator]
+        evidence = folder / f"evidence-{sizes[-1]}.jsonl"
+        numpy_floor = measure(
+            [PYTHON, "-c", NUMPY_FLOOR, str(samples), str(subjects), str(criteria)], repeats
+        )
+        sensitivity = measure(
+            renewal_score(
+                "sensitivity",
+                "--evidence",
+                str(agenda),
+                "--evidence",
+                str(evidence),
+                "--as-of",
+                "2025-01-01",
+                "--samples",
+                str(samples),
+                "--seed",
+                "1",
+                "--all-subjects",
+                "--format",
+                "json",
+            ),
+            repeats,
+            env,
+        )
+        results["sensitivity"] = {
+            "samples": samples,
+            "numpy_floor": numpy_floor,
+            "renewal_score": sensitivity,
+            "ratio": sensitivity["seconds"] / numpy_floor["seconds"],
+        }
+    import_floor = measure([PYTHON, "-c", "import pydantic, pluggy, tabulate"], repeats * 3)
+    cold = measure(renewal_score("report"), repeats * 3)
+    results["cold_start"] = {
+        "import_floor": import_floor,
+        "report": cold,
+        "ratio": cold["seconds"] / import_floor["seconds"],
+    }
+    return results
+
+
+def _memory_gib() -> float:
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return round(pages / 2**30, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
+    parser.add_argument("--repeats", type=int, default=None, help="runs per measurement (median)")
+    args = parser.parse_args()
+    repeats = args.repeats or (1 if args.quick else 3)
+    print(json.dumps(run(args.quick, repeats), indent=2))
+
+
+if __name__ == "__main__":
+    main()
