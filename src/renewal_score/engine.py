@@ -203,11 +203,12 @@ EMPTY_TALLY = Tally(Coverage(records=0, concrete=0, declaratory=0, grades={}, ne
 def tally(records: Sequence[Evidence | Observation], context: ScoringContext) -> Tally:
     """Counts of a criterion's records by kind and grade, the newest date, and the weights."""
     grades: Counter[str] = Counter()
+    grade_weights = context.grade_weights()
     weight = declared = 0.0
     declaratory = 0
     for record in records:
         grades[record.grade] += 1
-        grade_weight = context.grade_weight(record.grade)
+        grade_weight = grade_weights[record.grade]
         weight += grade_weight
         if record.kind == "declaratory":
             declaratory += 1

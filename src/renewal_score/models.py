@@ -310,6 +310,19 @@ class ScoringContext(Frozen):
         """Weight of a record in [0, 1]: source reliability times information credibility."""
         return self.reliability_weights[grade[0]] * self.credibility_weights[grade[1]]
 
+    def grade_weights(self) -> dict[str, float]:
+        """The weight of every grade, for loops over many records."""
+        return _grade_table(
+            tuple(self.reliability_weights.items()), tuple(self.credibility_weights.items())
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _grade_table(
+    reliability: tuple[tuple[str, float], ...], credibility: tuple[tuple[str, float], ...]
+) -> dict[str, float]:
+    return {r + c: rw * cw for r, rw in reliability for c, cw in credibility}
+
 
 # ---------------------------------------------------------------------------------------------
 # Results

@@ -61,11 +61,13 @@ def fold_evidence(
     claimed (grades aside: advances raise it, setbacks set it), and the records that moved
     the score (deltas rounded to PRECISION; records that moved nothing are left out)."""
     level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
+    level_scores = [criterion.level_score(index) for index in range(len(criterion.rubric))]
+    grade_weights = context.grade_weights()
     state = Fold()
     for record in evidence:
-        weight = context.grade_weight(record.grade)
+        weight = grade_weights[record.grade]
         index = level_of[record.level]
-        target = criterion.level_score(index)
+        target = level_scores[index]
         advance = record.effect == "advance"
         new = _step(state.score, target, weight, advance)
         if record.kind == "concrete":
