@@ -164,15 +164,28 @@ def _unique(
     return found, where
 
 
-def _check_evidence(
-    where: Location, record: Evidence, subjects: dict[str, Subject], criteria: dict[str, Criterion]
-) -> list[Problem]:
-    problems = []
+def _referenced_criterion(
+    where: Location,
+    record: Evidence | Observation,
+    subjects: dict[str, Subject],
+    criteria: dict[str, Criterion],
+    problems: list[Problem],
+) -> Criterion | None:
+    """The record's criterion, after checking that its subject and criterion exist."""
     if record.subject not in subjects:
         problems.append(_unknown(where, record.id, "subject", record.subject, subjects))
     criterion = criteria.get(record.criterion)
     if criterion is None:
         problems.append(_unknown(where, record.id, "criterion", record.criterion, criteria))
+    return criterion
+
+
+def _check_evidence(
+    where: Location, record: Evidence, subjects: dict[str, Subject], criteria: dict[str, Criterion]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    criterion = _referenced_criterion(where, record, subjects, criteria, problems)
+    if criterion is None:
         return problems
     levels = [level.id for level in criterion.rubric]
     if record.level not in levels:
@@ -195,12 +208,9 @@ def _check_observation(
     subjects: dict[str, Subject],
     criteria: dict[str, Criterion],
 ) -> list[Problem]:
-    problems = []
-    if record.subject not in subjects:
-        problems.append(_unknown(where, record.id, "subject", record.subject, subjects))
-    criterion = criteria.get(record.criterion)
+    problems: list[Problem] = []
+    criterion = _referenced_criterion(where, record, subjects, criteria, problems)
     if criterion is None:
-        problems.append(_unknown(where, record.id, "criterion", record.criterion, criteria))
         return problems
     if criterion.indicator is None:
         message = f"criterion {criterion.id!r} has no indicator to measure (it has a rubric)"

@@ -520,14 +520,7 @@ def headline(card: Scorecard) -> str:
 
 
 def not_counted(card: Scorecard) -> str:
-    excluded = card.excluded
-    reasons = [
-        (excluded.after_as_of, f"dated after {card.as_of.isoformat()}"),
-        (excluded.other_subject, "about other subjects"),
-        (excluded.below_grade, f"with a grade weight below {card.method.min_grade_weight:g}"),
-        (excluded.expired, "too old to count any more"),
-    ]
-    items = [f"<li>{esc(plural(n, 'record'))} {esc(why)}</li>" for n, why in reasons if n]
+    items = [f"<li>{esc(plural(n, 'record'))} {esc(why)}</li>" for n, why in card.not_counted()]
     out = []
     if items:
         out.append(

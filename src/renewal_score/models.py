@@ -478,6 +478,17 @@ class Scorecard(Frozen):
     skipped_plugins: tuple[SkippedPlugin, ...] = ()
     manifest: Manifest
 
+    def not_counted(self) -> list[tuple[int, str]]:
+        """Records loaded but left out of this run, as (count, why) for each reason that applies."""
+        excluded = self.excluded
+        reasons = [
+            (excluded.after_as_of, f"dated after {self.as_of.isoformat()}"),
+            (excluded.other_subject, "about other subjects"),
+            (excluded.below_grade, f"with a grade weight below {self.method.min_grade_weight:g}"),
+            (excluded.expired, "too old to count any more"),
+        ]
+        return [(count, why) for count, why in reasons if count]
+
     def to_records(self) -> list[dict[str, str | float | int | None]]:
         """One flat row per (subject, priority, criterion), ready for ``pandas.DataFrame``.
 

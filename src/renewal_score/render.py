@@ -50,15 +50,8 @@ def _headline(card: Scorecard) -> list[str]:
         f"Confidence: {fmt(overall.confidence, 2)};"
         f" evidence counted: {overall.evidence_count} records",
     ]
-    excluded = card.excluded
-    reasons = [
-        (excluded.after_as_of, f"dated after {card.as_of.isoformat()}"),
-        (excluded.other_subject, "about other subjects"),
-        (excluded.below_grade, f"with a grade weight below {card.method.min_grade_weight:g}"),
-        (excluded.expired, "too old to count any more"),
-    ]
-    if any(count for count, _ in reasons):
-        lines.append("Not counted: " + ", ".join(f"{_records(n)} {why}" for n, why in reasons if n))
+    if reasons := card.not_counted():
+        lines.append("Not counted: " + ", ".join(f"{_records(n)} {why}" for n, why in reasons))
     lines += [
         f"Left out, so not scored: plugin {p.name!r}: {p.reason}" for p in card.skipped_plugins
     ]
