@@ -138,6 +138,29 @@ first = np.bincount(results.argmax(axis=1), minlength=subjects) / samples
 """
 
 
+ANALYSIS_ONLY = """
+import sys
+import numpy as np
+from renewal_score.sensitivity import SensitivityProblem, SensitivitySettings, run_sensitivity
+samples, subjects, criteria, priorities = (int(a) for a in sys.argv[1:5])
+rng = np.random.default_rng(0)
+scores = rng.uniform(0, 100, (3, subjects, criteria))
+problem = SensitivityProblem(
+    subjects=tuple(f"s{i}" for i in range(subjects)),
+    priorities=tuple(f"p{i}" for i in range(priorities)),
+    criteria=tuple(f"c{i}" for i in range(criteria)),
+    membership=np.arange(criteria) % priorities,
+    scores=scores,
+    thresholds=(0.0, 0.36, 0.64),
+    criterion_weights=np.ones(criteria),
+    priority_weights=np.ones(priorities),
+    targets=np.full(priorities, 75.0),
+)
+run_sensitivity(problem, SensitivitySettings(samples=samples, seed=1))
+"""
+"""The analysis stage of the sensitivity command alone, on criterion scores already computed."""
+
+
 def run(quick: bool, repeats: int) -> dict[str, object]:
     sizes = [1_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
     subjects, criteria, priorities = (50, 30, 5) if quick else (1_000, 30, 5)
@@ -211,11 +234,25 @@ def run(quick: bool, repeats: int) -> dict[str, object]:
             repeats,
             env,
         )
+        analysis = measure(
+            [
+                PYTHON,
+                "-c",
+                ANALYSIS_ONLY,
+                str(samples),
+                str(subjects),
+                str(criteria),
+                str(priorities),
+            ],
+            repeats,
+        )
         results["sensitivity"] = {
             "samples": samples,
             "numpy_floor": numpy_floor,
             "renewal_score": sensitivity,
             "ratio": sensitivity["seconds"] / numpy_floor["seconds"],
+            "analysis_only": analysis,
+            "analysis_ratio": analysis["seconds"] / numpy_floor["seconds"],
         }
     import_floor = measure([PYTHON, "-c", "import pydantic, pluggy, tabulate"], repeats * 3)
     cold = measure(renewal_score("report"), repeats * 3)
