@@ -185,3 +185,19 @@ def test_schema_prints_a_json_schema(tmp_path: Path, model: str) -> None:
     schema = json.loads(result.stdout)
     assert schema["type"] == "object"
     assert "properties" in schema
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--as-of", AS_OF],
+        ["trend", "--from", "2023-01-01", "--to", AS_OF],
+        ["evidence"],
+        ["sensitivity", "--as-of", AS_OF, "--samples", "100"],
+    ],
+)
+def test_text_output_fits_a_100_column_terminal(tmp_path: Path, command: list[str]) -> None:
+    result = cli(*command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    too_wide = [line for line in result.stdout.splitlines() if len(line) > 100]
+    assert not too_wide, too_wide[:3]

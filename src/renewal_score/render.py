@@ -91,7 +91,7 @@ PRIORITY_HEADERS = [
     "status",
     "conf.",
     "records",
-    "say-do gap",
+    "say-do",
 ]
 CRITERION_HEADERS = ["criterion", "weight", "score", "level", "concrete", "conf.", "decided by"]
 
@@ -159,7 +159,7 @@ def render_text(card: Scorecard) -> str:
             PRIORITY_HEADERS,
             PRIORITY_ALIGN,
             "simple",
-            [None, 28, None, None, None, 10, None, None, 7],
+            [None, 24, None, None, None, 10, None, None, None],
         )
     )
     for priority in sorted(card.priorities, key=lambda p: p.rank):
@@ -170,7 +170,7 @@ def render_text(card: Scorecard) -> str:
                 CRITERION_HEADERS,
                 CRITERION_ALIGN,
                 "simple",
-                [30, None, None, 14, None, None, 26],
+                [24, None, None, 11, None, None, 21],
             )
         )
     out += ["", "Evidence coverage (records counted per criterion; thin: one record or none):"]
@@ -307,7 +307,9 @@ def render_tables(title: str, tables: Sequence[Table], file_format: str, note: s
         else:
             parts.append(f"{name}\n\n{_table([list(r) for r in rows], headers, align, 'simple')}")
     heading = f"# {escape_markdown(title)}" if file_format == "markdown" else title
-    closing = escape_markdown(note) if file_format == "markdown" else note
+    closing = (
+        escape_markdown(note) if file_format == "markdown" else textwrap.fill(note, TEXT_WIDTH)
+    )
     return "\n\n".join([heading, *parts, *([closing] if note else [])]) + "\n"
 
 
