@@ -34,10 +34,14 @@ def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
 
+def one_line(text: str) -> str:
+    """Text on one line: runs of whitespace, line breaks included, become one space."""
+    return " ".join(text.split())
+
+
 def escape_markdown(text: str) -> str:
     """Text made inert in a GitHub Markdown table cell: one line, markup characters escaped."""
-    one_line = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text)).replace("&", "&amp;")
 
 
 def _headline(card: Scorecard) -> list[str]:
@@ -146,16 +150,23 @@ def _method_lines(card: Scorecard) -> list[str]:
 
 def _title(card: Scorecard) -> str:
     subject = card.subject
-    return f"Renewal scorecard: {subject.title} ({subject.id}), as of {card.as_of.isoformat()}"
+    title = one_line(subject.title)
+    return f"Renewal scorecard: {title} ({subject.id}), as of {card.as_of.isoformat()}"
 
 
 def render_text(card: Scorecard) -> str:
     """A plain-text report for a terminal, tables fitting 100 columns."""
     wrap = _wrapper(TEXT_WIDTH)
-    out = [_title(card), "", *_headline(card), "", "Priorities, where action is most needed first:"]
+    out = [
+        *wrap(_title(card)),
+        "",
+        *_headline(card),
+        "",
+        "Priorities, where action is most needed first:",
+    ]
     out.append(
         _table(
-            _priority_rows(card, str),
+            _priority_rows(card, one_line),
             PRIORITY_HEADERS,
             PRIORITY_ALIGN,
             "simple",
@@ -166,7 +177,7 @@ def render_text(card: Scorecard) -> str:
         out += ["", *wrap(f"{priority.rank}. {priority.title} [{priority.id}]")]
         out.append(
             _table(
-                _criterion_rows(priority, str),
+                _criterion_rows(priority, one_line),
                 CRITERION_HEADERS,
                 CRITERION_ALIGN,
                 "simple",
