@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evidence = commands.add_parser(
         "evidence",
-        parents=[inputs, output],
+        parents=[inputs, output, as_of],
         help="list the evidence loaded",
         description="List every evidence record loaded from plugins and data files. The jsonl, "
         "json and csv forms are data files that --evidence and validate read back.",
@@ -504,7 +504,14 @@ def _evidence(args: argparse.Namespace) -> str:
     from renewal_score.datafiles import write_evidence
 
     agenda = checked_agenda(_inputs(args))
-    records = list(agenda.evidence)
+    as_of = args.as_of or dt.date.today()
+    records = [r for r in agenda.evidence if r.effective_date <= as_of]
+    if later := len(agenda.evidence) - len(records):
+        print(
+            f"renewal-score: note: {_count(later, 'record')} dated after {as_of} not listed "
+            "(see --as-of)",
+            file=sys.stderr,
+        )
     if args.criterion is not None:
         if args.criterion not in agenda.criteria:
             raise UsageError(_unknown_id("criterion", args.criterion, agenda.criteria))
