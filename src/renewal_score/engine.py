@@ -80,8 +80,18 @@ def default_subject(agenda: Agenda) -> str:
     return min(counts, key=lambda subject: (-counts[subject], subject))
 
 
-def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Scorecard:
-    """Score every criterion and priority of the agenda for one subject as of one date."""
+@dataclass(frozen=True)
+class Selection:
+    """The records that count for one subject, by criterion, and why the others do not."""
+
+    context: ScoringContext
+    evidence: dict[str, list[Evidence]]
+    observations: dict[str, list[Observation]]
+    reasons: Counter[str]
+
+
+def select(agenda: Agenda, options: RunOptions) -> Selection:
+    """The subject's records that count under the options, in the order they apply."""
     subject_id = options.subject or default_subject(agenda)
     if subject_id not in agenda.subjects:
         known = ", ".join(sorted(agenda.subjects))
@@ -94,8 +104,37 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         - len(evidence)
         - len(observations)
     )
-    by_criterion = _select(evidence, agenda, context, options.min_grade_weight, reasons)
-    measured = _select(observations, agenda, context, options.min_grade_weight, reasons)
+    return Selection(
+        context,
+        _select(evidence, agenda, context, options.min_grade_weight, reasons),
+        _select(observations, agenda, context, options.min_grade_weight, reasons),
+        reasons,
+    )
+
+
+def criterion_scores(
+    agenda: Agenda, host: PluginHost, options: RunOptions
+) -> dict[str, float | None]:
+    """Each criterion's score for the options' subject, without building a scorecard (for
+    analyses that score many subjects or settings)."""
+    chosen = select(agenda, options)
+    return {
+        criterion.id: host.score_criterion(
+            criterion,
+            chosen.evidence[criterion.id],
+            chosen.observations[criterion.id],
+            chosen.context,
+        )[1].score
+        for criterion in agenda.criteria.values()
+    }
+
+
+def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Scorecard:
+    """Score every criterion and priority of the agenda for one subject as of one date."""
+    chosen = select(agenda, options)
+    context, reasons = chosen.context, chosen.reasons
+    subject_id = context.subject
+    by_criterion, measured = chosen.evidence, chosen.observations
     tallies = {
         c: tally([*by_criterion[c], *measured[c]], context) for c in {*by_criterion, *measured}
     }

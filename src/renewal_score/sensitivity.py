@@ -1345,7 +1345,7 @@ def build_problem(
 
     ``focus`` defaults to the engine's default subject.
     """
-    from renewal_score.engine import RunOptions, build_scorecard, default_subject
+    from renewal_score.engine import RunOptions, criterion_scores, default_subject
 
     overrides = dict(weights or {})
     focus_id = focus or default_subject(agenda)
@@ -1361,11 +1361,9 @@ def build_problem(
             options = RunOptions(
                 as_of=as_of, subject=subject, weights=overrides, min_grade_weight=threshold
             )
-            card = build_scorecard(agenda, host, options)
-            for priority in card.priorities:
-                for item in priority.criteria:
-                    if item.score is not None:
-                        scores[t, s, position[item.id]] = item.score
+            for criterion_id, score in criterion_scores(agenda, host, options).items():
+                if score is not None:
+                    scores[t, s, position[criterion_id]] = score
     priority_index = {p.id: i for i, p in enumerate(priorities)}
     return SensitivityProblem(
         subjects=tuple(chosen),
