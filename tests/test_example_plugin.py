@@ -7,16 +7,13 @@ temporary working directory so that nothing is imported from the source tree.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from renewal_score.plugins import BUILTIN_PLUGINS
+from venvs import Venv
 
 REPO = Path(__file__).parents[1]
 PLUGIN_DIR = REPO / "plugins" / "renewal-score-political-attention"
@@ -32,80 +29,12 @@ EXPECTED_EVIDENCE = {
     },
     "attention.beyond-washington": {"pa-2025-us-unpredictability-constrains"},
 }
-INSTALL_TIMEOUT = 600
-RUN_TIMEOUT = 120
-
-
-class Venv:
-    """A virtual environment with renewal-score and the example plugin installed."""
-
-    def __init__(self, root: Path, workdir: Path) -> None:
-        self.root = root
-        self.workdir = workdir
-        self.bin = root / ("Scripts" if os.name == "nt" else "bin")
-
-    def env(self, **extra: str) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "RENEWAL_SCORE_PLUGINS"}
-        }
-        env["PATH"] = os.pathsep.join([str(self.bin), env.get("PATH", "")])
-        env.update(extra)
-        return env
-
-    def run(
-        self, program: str, *args: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [str(self.bin / program), *args],
-            cwd=self.workdir,
-            env=env if env is not None else self.env(),
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT,
-            check=False,
-        )
-        assert result.returncode == 0, (
-            f"{program} {' '.join(args)} exited {result.returncode}\n"
-            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-        )
-        return result
-
-    def renewal_score_json(self, *args: str, **env: str) -> Any:
-        """Run renewal-score with extra environment variables and parse its JSON output."""
-        return json.loads(self.run("renewal-score", *args, env=self.env(**env)).stdout)
 
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     base = tmp_path_factory.mktemp("example-plugin")
-    root = base / "venv"
-    workdir = base / "work"
-    workdir.mkdir()
-    subprocess.run([sys.executable, "-m", "venv", str(root)], check=True, timeout=INSTALL_TIMEOUT)
-    environment = Venv(root, workdir)
-    install = subprocess.run(
-        [
-            str(environment.bin / "python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            str(REPO),
-            str(PLUGIN_DIR),
-            "pytest",
-        ],
-        cwd=workdir,
-        env=environment.env(),
-        capture_output=True,
-        text=True,
-        timeout=INSTALL_TIMEOUT,
-        check=False,
-    )
-    assert install.returncode == 0, f"pip install failed\n{install.stdout}\n{install.stderr}"
-    return environment
+    return Venv.create(base, str(REPO), str(PLUGIN_DIR), "pytest")
 
 
 def priorities_of(report: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -8,15 +8,15 @@ in a temporary working directory so that nothing is imported from the source tre
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from venvs import RUN_TIMEOUT, Venv
 
 REPO = Path(__file__).parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).with_name("renewal-score")
@@ -31,8 +31,6 @@ FILES = {
     f"src/{MODULE}/data/evidence.toml",
     "tests/test_plugin.py",
 }
-INSTALL_TIMEOUT = 600
-RUN_TIMEOUT = 180
 
 
 def new_plugin(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -132,68 +130,13 @@ def test_a_name_taken_by_a_loaded_priority_is_refused(tmp_path: Path) -> None:
 # Installed from source into a fresh virtual environment
 
 
-class Venv:
-    """A virtual environment with renewal-score and the generated package installed."""
-
-    def __init__(self, root: Path, workdir: Path, package: Path) -> None:
-        self.root = root
-        self.workdir = workdir
-        self.package = package
-        self.bin = root / ("Scripts" if os.name == "nt" else "bin")
-
-    def env(self) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "RENEWAL_SCORE_PLUGINS"}
-        }
-        env["PATH"] = os.pathsep.join([str(self.bin), env.get("PATH", "")])
-        return env
-
-    def run(
-        self, program: str, *args: str, cwd: Path | None = None, timeout: float = RUN_TIMEOUT
-    ) -> str:
-        result = subprocess.run(
-            [str(self.bin / program), *args],
-            cwd=cwd or self.workdir,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        assert result.returncode == 0, (
-            f"{program} {' '.join(args)} exited {result.returncode}\n"
-            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-        )
-        return result.stdout
-
-    def renewal_score_json(self, *args: str) -> Any:
-        return json.loads(self.run("renewal-score", *args))
-
-
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     base = tmp_path_factory.mktemp("scaffold")
-    workdir = base / "work"
-    workdir.mkdir()
-    result = new_plugin(NAME, "--dir", str(base / "plugins-src"), cwd=workdir)
+    (base / "work").mkdir()
+    result = new_plugin(NAME, "--dir", str(base / "plugins-src"), cwd=base / "work")
     assert result.returncode == 0, result.stderr
-    root = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(root)], check=True, timeout=INSTALL_TIMEOUT)
-    environment = Venv(root, workdir, base / "plugins-src" / NAME)
-    environment.run(
-        "python",
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        str(REPO),
-        f"{environment.package}[test]",
-        timeout=INSTALL_TIMEOUT,
-    )
-    return environment
+    return Venv.create(base, str(REPO), f"{base / 'plugins-src' / NAME}[test]")
 
 
 def test_plugins_lists_the_entry_point(venv: Venv) -> None:
@@ -222,5 +165,6 @@ def test_report_scores_the_new_priority(venv: Venv) -> None:
 
 
 def test_the_generated_tests_pass(venv: Venv) -> None:
-    output = venv.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=venv.package)
+    package = venv.workdir.parent / "plugins-src" / NAME
+    output = venv.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=package).stdout
     assert "2 passed" in output, output
