@@ -71,6 +71,11 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout
 
 
+def json_of(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> Any:
+    """Run renewal-score with ``--format json``; fail the test if it fails; parse the output."""
+    return json.loads(ok(cli(*args, "--format", "json", cwd=cwd, env=env)))
+
+
 def write_plugins(folder: Path, files: Mapping[str, str]) -> Path:
     """Write plugin files (paths relative to ``folder``, source dedented) and return folder."""
     for name, source in files.items():
@@ -165,20 +170,7 @@ PACKAGE_PLUGIN = {
 
 def test_a_package_plugin_loads_with_its_relative_imports(tmp_path: Path) -> None:
     folder = write_plugins(tmp_path / "plugins", PACKAGE_PLUGIN)
-    report = json.loads(
-        ok(
-            cli(
-                "report",
-                "--plugins-dir",
-                str(folder),
-                "--as-of",
-                AS_OF,
-                "--format",
-                "json",
-                cwd=tmp_path,
-            )
-        )
-    )
+    report = json_of("report", "--plugins-dir", str(folder), "--as-of", AS_OF, cwd=tmp_path)
     priority = next(p for p in report["priorities"] if p["id"] == "rare-earths")
     (criterion,) = priority["criteria"]
     assert criterion["id"] == "rare-earths.refining"
@@ -272,20 +264,8 @@ def test_allowlist_restricts_what_loads_and_the_report_names_exactly_those(
     )
     expected = [*CORE_PLUGINS, "renewal_score_criteria.security", "alpha"]
     assert [row["name"] for row in rows] == expected
-    report = json.loads(
-        ok(
-            cli(
-                "report",
-                "--plugins-dir",
-                str(folder),
-                "--as-of",
-                AS_OF,
-                "--format",
-                "json",
-                cwd=tmp_path,
-                env=allowed,
-            )
-        )
+    report = json_of(
+        "report", "--plugins-dir", str(folder), "--as-of", AS_OF, cwd=tmp_path, env=allowed
     )
     assert names_in_method(report) == expected
     assert {p["id"] for p in report["priorities"]} == {"security", "alpha"}
@@ -296,20 +276,7 @@ def test_without_the_allowlist_every_plugin_loads(tmp_path: Path) -> None:
         tmp_path / "plugins",
         {"alpha.py": priority_plugin("alpha"), "beta.py": priority_plugin("beta")},
     )
-    report = json.loads(
-        ok(
-            cli(
-                "report",
-                "--plugins-dir",
-                str(folder),
-                "--as-of",
-                AS_OF,
-                "--format",
-                "json",
-                cwd=tmp_path,
-            )
-        )
-    )
+    report = json_of("report", "--plugins-dir", str(folder), "--as-of", AS_OF, cwd=tmp_path)
     assert names_in_method(report) == [*CORE_PLUGINS, *BUILTIN_NAMES, "alpha", "beta"]
     assert {p["id"] for p in report["priorities"]} == BUILTIN_PRIORITIES | {"alpha", "beta"}
 
@@ -352,20 +319,7 @@ def test_observations_from_a_plugin_score_its_quantitative_criterion(tmp_path: P
     folder = write_plugins(tmp_path / "plugins", MEASURED_PLUGIN)
 
     def criterion(as_of: str) -> dict[str, Any]:
-        report = json.loads(
-            ok(
-                cli(
-                    "report",
-                    "--plugins-dir",
-                    str(folder),
-                    "--as-of",
-                    as_of,
-                    "--format",
-                    "json",
-                    cwd=tmp_path,
-                )
-            )
-        )
+        report = json_of("report", "--plugins-dir", str(folder), "--as-of", as_of, cwd=tmp_path)
         priority = next(p for p in report["priorities"] if p["id"] == "trade-share")
         (only,) = priority["criteria"]
         return only
