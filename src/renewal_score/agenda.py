@@ -13,7 +13,7 @@ import difflib
 import functools
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
@@ -23,6 +23,7 @@ from renewal_score.datafiles import DataSet, evidence_list
 from renewal_score.errors import DataError, Location, Problem
 from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
+from renewal_score.records import Batch, EvidenceRecords, ModelBatch
 
 RecordT = TypeVar("RecordT", bound=Subject | Priority | Criterion | Evidence | Observation)
 
@@ -34,27 +35,42 @@ class Agenda:
     subjects: dict[str, Subject]
     priorities: dict[str, Priority]
     criteria: dict[str, Criterion]
-    evidence: tuple[Evidence, ...]
-    origins: dict[str, Location]
-    """Where each evidence record and observation came from (plugin or file and line), by id."""
+    evidence: EvidenceRecords
     observations: tuple[Observation, ...] = ()
+    measured: dict[str, Location] = field(default_factory=dict)
+    """Where each observation came from (plugin or file and line), by id."""
 
     def criteria_of(self, priority_id: str) -> list[Criterion]:
         return [c for c in self.criteria.values() if c.priority == priority_id]
 
+    def origin(self, record_id: str) -> Location:
+        """Where the evidence record or observation with this id came from."""
+        position = self.evidence.find(record_id)
+        return self.measured[record_id] if position is None else self.evidence.location(position)
+
     def records_of(self, subject: str) -> tuple[list[Evidence], list[Observation]]:
         """A subject's evidence and observations, each in the order they apply."""
-        return self._by_subject.get(subject, ([], []))
+        evidence = self.evidence.pick(self._evidence_by_subject.get(subject, []))
+        evidence.sort(key=evidence_order)
+        return evidence, self._observations_by_subject.get(subject, [])
+
+    def observations_of(self, subject: str) -> list[Observation]:
+        """A subject's observations in the order they apply."""
+        return self._observations_by_subject.get(subject, [])
 
     @cached_property
-    def _by_subject(self) -> dict[str, tuple[list[Evidence], list[Observation]]]:
-        # Sorted and grouped once per agenda, so that scoring many subjects or dates stays
-        # linear in the number of records.
-        grouped: dict[str, tuple[list[Evidence], list[Observation]]] = {}
-        for record in sorted(self.evidence, key=evidence_order):
-            grouped.setdefault(record.subject, ([], []))[0].append(record)
+    def _evidence_by_subject(self) -> dict[str, list[int]]:
+        # Grouped once per agenda, so that scoring many subjects stays linear in records.
+        grouped: dict[str, list[int]] = {}
+        for position, subject in enumerate(self.evidence.columns.subject):
+            grouped.setdefault(subject, []).append(position)
+        return grouped
+
+    @cached_property
+    def _observations_by_subject(self) -> dict[str, list[Observation]]:
+        grouped: dict[str, list[Observation]] = {}
         for observation in sorted(self.observations, key=evidence_order):
-            grouped.setdefault(observation.subject, ([], []))[1].append(observation)
+            grouped.setdefault(observation.subject, []).append(observation)
         return grouped
 
     @cached_property
@@ -119,11 +135,16 @@ def collect_agenda(host: PluginHost, files: DataSet | None = None) -> Agenda:
                     owners[criterion.id], criterion.id, "priority", criterion.priority, priorities
                 )
             )
-    evidence, origins = _unique(
-        located("register_evidence", Evidence, files.evidence), "evidence", problems
+    from_plugins = host.collect("register_evidence", Evidence, problems)
+    evidence = _unique_evidence(
+        [
+            ModelBatch([r for _, r in from_plugins], [plugin_location(n) for n, _ in from_plugins]),
+            ModelBatch([r for _, r in files.evidence], [where for where, _ in files.evidence]),
+            *files.evidence_batches,
+        ],
+        problems,
     )
-    for record in evidence.values():
-        problems.extend(_check_evidence(origins[record.id], record, subjects, criteria))
+    _check_evidence(evidence, subjects, criteria, problems)
     observations, measured = _unique(
         located("register_observations", Observation, files.observations),
         "observation",
@@ -131,20 +152,14 @@ def collect_agenda(host: PluginHost, files: DataSet | None = None) -> Agenda:
     )
     for observation in observations.values():
         where = measured[observation.id]
-        if observation.id in origins:
-            message = f"an evidence record has this id too, in {origins[observation.id]}"
+        position = evidence.find(observation.id)
+        if position is not None:
+            message = f"an evidence record has this id too, in {evidence.location(position)}"
             problems.append(where.problem(observation.id, "id", message))
         problems.extend(_check_observation(where, observation, subjects, criteria))
     if problems:
         raise DataError(problems)
-    return Agenda(
-        subjects,
-        priorities,
-        criteria,
-        tuple(evidence.values()),
-        {**origins, **measured},
-        tuple(observations.values()),
-    )
+    return Agenda(subjects, priorities, criteria, evidence, tuple(observations.values()), measured)
 
 
 def _unique(
@@ -159,9 +174,31 @@ def _unique(
             found[item.id] = item
             where[item.id] = location
         elif found[item.id] != item:
-            message = f"duplicate {kind} id, also defined (differently) in {where[item.id]}"
-            problems.append(location.problem(item.id, "id", message))
+            problems.append(_duplicate(location, item.id, kind, where[item.id]))
     return found, where
+
+
+def _duplicate(location: Location, record_id: str, kind: str, first: Location) -> Problem:
+    message = f"duplicate {kind} id, also defined (differently) in {first}"
+    return location.problem(record_id, "id", message)
+
+
+def _unique_evidence(batches: list[Batch], problems: list[Problem]) -> EvidenceRecords:
+    """The records of the batches, each id once (as ``_unique``, on columns)."""
+    everything = EvidenceRecords(batches)
+    ids = everything.columns.id
+    if len(set(ids)) == len(ids):
+        return everything
+    first: dict[str, int] = {}
+    keep = []
+    for position, record_id in enumerate(ids):
+        seen = first.setdefault(record_id, position)
+        if seen == position:
+            keep.append(position)
+        elif everything[seen] != everything[position]:
+            where = everything.location(position)
+            problems.append(_duplicate(where, record_id, "evidence", everything.location(seen)))
+    return EvidenceRecords(batches, keep)
 
 
 def _referenced_criterion(
@@ -181,25 +218,48 @@ def _referenced_criterion(
 
 
 def _check_evidence(
-    where: Location, record: Evidence, subjects: dict[str, Subject], criteria: dict[str, Criterion]
-) -> list[Problem]:
-    problems: list[Problem] = []
-    criterion = _referenced_criterion(where, record, subjects, criteria, problems)
+    records: EvidenceRecords,
+    subjects: dict[str, Subject],
+    criteria: dict[str, Criterion],
+    problems: list[Problem],
+) -> None:
+    """Check that each record's subject, criterion and level exist, and that its kind of
+    evidence can show its level. Each distinct value is checked once; records are visited
+    one by one only to report the problems found."""
+    columns = records.columns
+    unknown_subjects = set(columns.subject) - subjects.keys()
+    findings = {
+        claim: _claim_problems(*claim, criteria)
+        for claim in set(zip(columns.criterion, columns.level, columns.kind, strict=True))
+    }
+    if not unknown_subjects and not any(findings.values()):
+        return
+    for position, subject in enumerate(columns.subject):
+        claim = (columns.criterion[position], columns.level[position], columns.kind[position])
+        if subject in unknown_subjects or findings[claim]:
+            where, record_id = records.location(position), columns.id[position]
+            if subject in unknown_subjects:
+                problems.append(_unknown(where, record_id, "subject", subject, subjects))
+            problems.extend(where.problem(record_id, f, m) for f, m in findings[claim])
+
+
+def _claim_problems(
+    criterion_id: str, level_id: str, kind: str, criteria: dict[str, Criterion]
+) -> list[tuple[str, str]]:
+    """What is wrong (field, message) with evidence of this kind showing this level."""
+    criterion = criteria.get(criterion_id)
     if criterion is None:
-        return problems
+        return [("criterion", _unknown_message(criterion_id, criteria))]
     levels = [level.id for level in criterion.rubric]
-    if record.level not in levels:
-        scope = f"criterion {criterion.id!r}"
-        problems.append(_unknown(where, record.id, "level", record.level, levels, scope))
-        return problems
-    level = criterion.rubric[criterion.level_index(record.level)]
-    if record.kind == "declaratory" and level.needs_concrete:
+    if level_id not in levels:
+        return [("level", _unknown_message(level_id, levels, f"criterion {criterion.id!r}"))]
+    if kind == "declaratory" and criterion.rubric[levels.index(level_id)].needs_concrete:
         message = (
-            f"declaratory evidence cannot show level {level.id!r}, which needs concrete "
+            f"declaratory evidence cannot show level {level_id!r}, which needs concrete "
             'evidence (set kind = "concrete" if something was built, spent, ratified or deployed)'
         )
-        problems.append(where.problem(record.id, "level", message))
-    return problems
+        return [("level", message)]
+    return []
 
 
 def _check_observation(
@@ -236,7 +296,11 @@ def _unknown(
     known: Iterable[str],
     scope: str = "any plugin",
 ) -> Problem:
+    return where.problem(record, field, _unknown_message(value, known, scope))
+
+
+def _unknown_message(value: str, known: Iterable[str], scope: str = "any plugin") -> str:
     choices = sorted(known)
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
-    return where.problem(record, field, f"{value!r} is not defined by {scope}{hint}")
+    return f"{value!r} is not defined by {scope}{hint}"

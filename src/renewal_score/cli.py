@@ -394,7 +394,7 @@ def _compare(args: argparse.Namespace) -> str:
 def _subject_list(text: str | None, agenda: Agenda) -> list[str]:
     if text is None:
         subjects = sorted(
-            {r.subject for r in agenda.evidence} | {o.subject for o in agenda.observations}
+            {*agenda.evidence.columns.subject} | {o.subject for o in agenda.observations}
         )
     else:
         subjects = [s.strip() for s in text.split(",") if s.strip()]
@@ -521,7 +521,7 @@ def _evidence(args: argparse.Namespace) -> str:
     from renewal_score.render import evidence_table, render_tables
 
     if args.format in ("text", "table"):
-        return evidence_table(records, {r.id: str(agenda.origins[r.id]) for r in records})
+        return evidence_table(records, {r.id: str(agenda.origin(r.id)) for r in records})
     headers = [
         "id",
         "date",
@@ -545,7 +545,7 @@ def _evidence(args: argparse.Namespace) -> str:
             r.grade,
             r.statement,
             r.source.title,
-            str(agenda.origins[r.id]),
+            str(agenda.origin(r.id)),
         ]
         for r in records
     ]

@@ -8,12 +8,14 @@ a file are collected before anything is raised, so a user can fix them in one pa
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import functools
 import io
 import json
 import re
 import tomllib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,7 +26,16 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from renewal_score.errors import DataError, Location, Problem, UsageError
 from renewal_score.hookspecs import hookimpl
-from renewal_score.models import Criterion, Evidence, Observation, Priority, Source, Subject
+from renewal_score.models import (
+    Criterion,
+    Evidence,
+    Observation,
+    Priority,
+    Source,
+    Subject,
+    event_date_span,
+)
+from renewal_score.records import Columns, JsonLinesBatch
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -266,6 +277,8 @@ class DataSet:
     criteria: list[tuple[Location, Criterion]] = field(default_factory=list)
     evidence: list[tuple[Location, Evidence]] = field(default_factory=list)
     observations: list[tuple[Location, Observation]] = field(default_factory=list)
+    evidence_batches: list[JsonLinesBatch] = field(default_factory=list)
+    """Evidence of JSON Lines files read as columns, without a model per record."""
     counts: dict[str, int] = field(default_factory=dict)
     """Valid records per file, by path."""
 
@@ -301,23 +314,187 @@ def evidence_list() -> TypeAdapter[list[Evidence]]:
 def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
     """Add a JSON Lines file's records to ``data`` if every line is a valid record.
 
-    The whole file is parsed and validated in one call, which is several times faster than
-    record by record; a file with any problem returns False, to be read record by record
-    so that each problem is reported with its line.
+    Files of plain records become columns (``records.JsonLinesBatch``) without a model per
+    record. Otherwise the whole file is validated in one call, several times faster than
+    record by record. A file with any problem returns False, to be read record by record so
+    that each problem is reported with its line.
     """
-    numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    numbered = _nonblank_lines(text)
+    batch = _plain_jsonl(str(path), text, numbered)
+    if batch is not None:
+        data.evidence_batches.append(batch)
+        data.counts[batch.file] = len(batch.lines)
+        return True
     try:
-        records = evidence_list().validate_json("[" + ",".join(line for _, line in numbered) + "]")
+        records = evidence_list().validate_json("[" + ",".join(line for *_, line in numbered) + "]")
     except ValidationError:
         return False
     if len(records) != len(numbered):  # a line held more than one value
         return False
     file = str(path)
     data.evidence.extend(
-        (Location(file, n), r) for (n, _), r in zip(numbered, records, strict=True)
+        (Location(file, n), r) for (n, _, _), r in zip(numbered, records, strict=True)
     )
     data.counts[file] = len(records)
     return True
+
+
+def _nonblank_lines(text: str) -> list[tuple[int, int, str]]:
+    """Line number, offset in the text, and text of each line that is not blank."""
+    numbered = []
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            numbered.append((number, start, line))
+        start += len(line) + 1
+    return numbered
+
+
+CHUNK_LINES = 20_000
+"""Lines parsed per ``json.loads`` call: enough to amortise the call, few enough that the
+parsed dictionaries of one chunk never dominate memory."""
+
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""An escaped UTF-16 surrogate, on which ``json`` and pydantic's parser may disagree."""
+
+
+def _plain_jsonl(
+    file: str, text: str, numbered: list[tuple[int, int, str]]
+) -> JsonLinesBatch | None:
+    """The file's records as columns if every line is one plain record (``PlainEvidence``);
+    None leaves the file to model validation, which accepts or explains everything else."""
+    if SURROGATE_ESCAPE.search(text):
+        return None
+    plain = PlainEvidence()
+    for first in range(0, len(numbered), CHUNK_LINES):
+        chunk = numbered[first : first + CHUNK_LINES]
+        try:
+            parsed = json.loads("[" + ",".join(line for *_, line in chunk) + "]")
+        except ValueError:
+            return None
+        if len(parsed) != len(chunk) or not all(map(plain.add, parsed)):
+            return None
+    spans = array("q")
+    for _, start, line in numbered:
+        spans.extend((start, start + len(line)))
+    lines = array("q", (number for number, *_ in numbered))
+    return JsonLinesBatch(file, text, spans, lines, plain.columns)
+
+
+PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}")
+PLAIN_EVENT_DATE = re.compile(r"[0-9]{4}(-Q[1-4]|-[0-9]{2}(-[0-9]{2})?)?")
+PLAIN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EVIDENCE_FIELDS = frozenset(Evidence.model_fields)
+REQUIRED_EVIDENCE_FIELDS = frozenset(n for n, f in Evidence.model_fields.items() if f.is_required())
+SOURCE_FIELDS = frozenset(Source.model_fields)
+SHARED_WORDS = {word: word for word in ("advance", "setback", "declaratory", "concrete")}
+
+
+class PlainEvidence:
+    """A quick check of parsed JSON records, adding each record it accepts to ``columns``.
+
+    It accepts only records that the Evidence model accepts unchanged: every field of its
+    plain JSON type, no whitespace around values that the model would strip, ids and dates
+    in ASCII. Anything else, valid or not, is for the model to accept or explain, so this
+    check never words an error and never accepts what the model would reject. Repeated
+    values (subjects, criteria, dates, levels, grades) are checked once and stored as one
+    shared string.
+    """
+
+    def __init__(self) -> None:
+        self.columns = Columns()
+        self._identifiers: dict[str, str] = {}
+        self._dates: dict[str, str] = {}
+        self._days: set[str] = set()
+        self._grades = {f"{r}{c}": f"{r}{c}" for r in "ABCDEF" for c in "123456"}
+
+    def add(self, record: object) -> bool:
+        if type(record) is not dict or not (
+            REQUIRED_EVIDENCE_FIELDS <= record.keys() <= EVIDENCE_FIELDS
+        ):
+            return False
+        record_id = record["id"]
+        subject = self._identifier(record["subject"])
+        criterion = self._identifier(record["criterion"])
+        level = self._identifier(record["level"])
+        date = self._date(record["date"])
+        grade = record["grade"]
+        effect = record.get("effect", "advance")
+        kind = record["kind"]
+        if not (
+            type(record_id) is str
+            and PLAIN_ID.fullmatch(record_id)
+            and subject
+            and criterion
+            and level
+            and date
+            and type(grade) is str
+            and grade in self._grades
+            and type(effect) is str
+            and effect in ("advance", "setback")
+            and type(kind) is str
+            and kind in ("declaratory", "concrete")
+            and _plain_text(record["statement"])
+            and type(record.get("note", "")) is str
+            and self._source(record["source"])
+        ):
+            return False
+        columns = self.columns
+        columns.id.append(record_id)
+        columns.subject.append(subject)
+        columns.criterion.append(criterion)
+        columns.date.append(date)
+        columns.level.append(level)
+        columns.effect.append(SHARED_WORDS[effect])
+        columns.kind.append(SHARED_WORDS[kind])
+        columns.grade.append(self._grades[grade])
+        return True
+
+    def _identifier(self, value: object) -> str | None:
+        if type(value) is not str:
+            return None
+        known = self._identifiers.get(value)
+        if known is None and PLAIN_ID.fullmatch(value):
+            known = self._identifiers[value] = value
+        return known
+
+    def _date(self, value: object) -> str | None:
+        if type(value) is not str:
+            return None
+        known = self._dates.get(value)
+        if known is None and PLAIN_EVENT_DATE.fullmatch(value):
+            try:
+                event_date_span(value)
+            except ValueError:
+                return None
+            known = self._dates[value] = value
+        return known
+
+    def _source(self, source: object) -> bool:
+        if type(source) is not dict or not source.keys() <= SOURCE_FIELDS:
+            return False
+        day = source.get("date")
+        return (
+            _plain_text(source.get("title"))
+            and type(source.get("publisher", "")) is str
+            and type(source.get("url", "")) is str
+            and (day is None or (type(day) is str and self._day(day)))
+        )
+
+    def _day(self, value: str) -> bool:
+        if value not in self._days and PLAIN_DAY.fullmatch(value):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                return False
+            self._days.add(value)
+        return value in self._days
+
+
+def _plain_text(value: object) -> bool:
+    """Non-empty text that stripping would not change (Python's whitespace includes the
+    Unicode whitespace that the model strips)."""
+    return type(value) is str and value != "" and not value[0].isspace() and not value[-1].isspace()
 
 
 EVIDENCE_COLUMNS: tuple[str, ...] = tuple(
@@ -454,7 +631,9 @@ class DataPlugin:
 
     @hookimpl
     def register_evidence(self) -> list[Evidence]:
-        return [record for _, record in self._data.evidence]
+        batches = self._data.evidence_batches
+        from_lines = [b.record(row) for b in batches for row in range(len(b.lines))]
+        return [record for _, record in self._data.evidence] + from_lines
 
     @hookimpl
     def register_observations(self) -> list[Observation]:

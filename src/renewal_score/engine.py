@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from renewal_score import __version__
@@ -18,6 +18,7 @@ from renewal_score.aggregation import Aggregator, normalise
 from renewal_score.errors import UsageError
 from renewal_score.models import (
     Coverage,
+    Criterion,
     CriterionScore,
     Evidence,
     ExcludedEvidence,
@@ -31,9 +32,10 @@ from renewal_score.models import (
     ScoringContext,
     SkippedPlugin,
     Status,
+    event_date_span,
 )
 from renewal_score.plugins import PluginHost
-from renewal_score.scoring import PRECISION
+from renewal_score.scoring import PRECISION, fold_evidence
 
 RecordT = TypeVar("RecordT", Evidence, Observation)
 
@@ -72,7 +74,7 @@ class RunOptions:
 
 def default_subject(agenda: Agenda) -> str:
     """The subject with the most evidence records (ties: the first id in sort order)."""
-    counts = Counter(record.subject for record in agenda.evidence)
+    counts = Counter(agenda.evidence.columns.subject)
     if not counts:
         if not agenda.subjects:
             raise UsageError("no subject is declared by any plugin, so there is nothing to score")
@@ -113,10 +115,41 @@ def select(agenda: Agenda, options: RunOptions) -> Selection:
 
 
 def criterion_scores(
+    agenda: Agenda, host: PluginHost, options: RunOptions, subjects: Sequence[str]
+) -> dict[str, dict[str, float | None]]:
+    """Each criterion's score for each subject, without building scorecards (for analyses of
+    many subjects or settings); the numbers are those of ``build_scorecard``.
+
+    When the core scorer is the only one, rubric criteria are scored straight from the
+    evidence columns, without a model per record. A plugin's scorer is given models, as
+    ever.
+    """
+    if host.scorers() != [CORE_SCORER]:
+        return {
+            subject: _criterion_scores_of(agenda, host, replace(options, subject=subject))
+            for subject in subjects
+        }
+    from_columns = _rubric_scores(agenda, options, set(subjects))
+    measured = [c for c in agenda.criteria.values() if c.indicator is not None]
+    scores = {}
+    for subject in subjects:
+        scores[subject] = {c: from_columns.get((subject, c)) for c in agenda.criteria}
+        if measured:
+            context = ScoringContext(as_of=options.as_of, subject=subject)
+            observations = agenda.observations_of(subject)
+            counted = _select(observations, agenda, context, options.min_grade_weight, Counter())
+            for criterion in measured:
+                _, assessment = host.score_criterion(criterion, [], counted[criterion.id], context)
+                scores[subject][criterion.id] = assessment.score
+    return scores
+
+
+CORE_SCORER = "renewal_score.scoring"
+
+
+def _criterion_scores_of(
     agenda: Agenda, host: PluginHost, options: RunOptions
 ) -> dict[str, float | None]:
-    """Each criterion's score for the options' subject, without building a scorecard (for
-    analyses that score many subjects or settings)."""
     chosen = select(agenda, options)
     return {
         criterion.id: host.score_criterion(
@@ -129,6 +162,93 @@ def criterion_scores(
     }
 
 
+def _rubric_scores(
+    agenda: Agenda, options: RunOptions, subjects: set[str]
+) -> dict[tuple[str, str], float]:
+    """The core scorer's score of each rubric criterion with counted evidence, by (subject,
+    criterion), from the evidence columns: the records ``select`` counts, in its order."""
+    columns = agenda.evidence.columns
+    as_of = options.as_of.toordinal()
+    grade_weights = ScoringContext(as_of=options.as_of, subject="any").grade_weights()
+    effective = {d: event_date_span(d)[1].toordinal() for d in set(columns.date)}
+    earliest = {c.id: _earliest_counted(c, options.as_of) for c in agenda.criteria.values()}
+    counted: dict[tuple[str, str], list[tuple[int, bool, str, int]]] = defaultdict(list)
+    rows = zip(columns.subject, columns.criterion, columns.date, columns.grade, strict=True)
+    for position, (subject, criterion_id, date, grade) in enumerate(rows):
+        day = effective[date]
+        if (
+            subject in subjects
+            and earliest[criterion_id] <= day <= as_of
+            and grade_weights[grade] >= options.min_grade_weight
+        ):
+            setback = columns.effect[position] == "setback"
+            counted[subject, criterion_id].append((day, setback, columns.id[position], position))
+    scores = {}
+    for (subject, criterion_id), records in counted.items():
+        records.sort()
+        criterion = agenda.criteria[criterion_id]
+        level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
+        steps = (
+            (
+                grade_weights[columns.grade[i]],
+                level_of[columns.level[i]],
+                not setback,
+                columns.kind[i] == "concrete",
+                record_id,
+            )
+            for _, setback, record_id, i in records
+        )
+        scores[subject, criterion_id] = round(fold_evidence(criterion, steps).score, PRECISION)
+    return scores
+
+
+def subject_scores(
+    agenda: Agenda, host: PluginHost, options: RunOptions, subjects: Sequence[str]
+) -> dict[str, tuple[dict[str, float | None], float | None]]:
+    """Each subject's priority scores and overall index, as ``build_scorecard`` computes
+    them, without building scorecards (for comparisons of many subjects)."""
+    combine_criteria, combine_priorities = _aggregators(host, options)
+    priority_weights, weights_within = _weighting(agenda, options)
+    results = {}
+    for subject, scores in criterion_scores(agenda, host, options, subjects).items():
+        priorities = {
+            priority: _mean_of(combine_criteria, [scores[c] for c in weights], [*weights.values()])
+            for priority, weights in weights_within.items()
+        }
+        overall = _mean_of(
+            combine_priorities, [*priorities.values()], [priority_weights[p] for p in priorities]
+        )
+        results[subject] = (priorities, overall)
+    return results
+
+
+def _aggregators(host: PluginHost, options: RunOptions) -> tuple[Aggregator, Aggregator]:
+    """The aggregation of criteria into priorities, and of priorities into the overall index."""
+    aggregators = host.aggregations()
+    return (
+        _aggregator(aggregators, options.criteria_aggregation),
+        _aggregator(aggregators, options.priorities_aggregation),
+    )
+
+
+def _weighting(
+    agenda: Agenda, options: RunOptions
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Priority weights, and criterion weights within each priority, normalised to sum to 1."""
+
+    def weight_of(item_id: str, nominal: float) -> float:
+        return options.weights.get(item_id, nominal)
+
+    priorities = normalise(
+        {p.id: weight_of(p.id, p.weight) for p in agenda.priorities.values()}, "priorities"
+    )
+    within = {
+        p.id: normalise({c.id: weight_of(c.id, c.weight) for c in agenda.criteria_of(p.id)}, p.id)
+        for p in agenda.priorities.values()
+    }
+    return priorities, within
+
+
 def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Scorecard:
     """Score every criterion and priority of the agenda for one subject as of one date."""
     chosen = select(agenda, options)
@@ -138,21 +258,13 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
     tallies = {
         c: tally([*by_criterion[c], *measured[c]], context) for c in {*by_criterion, *measured}
     }
-    aggregators = host.aggregations()
-    combine_criteria = _aggregator(aggregators, options.criteria_aggregation)
-    combine_priorities = _aggregator(aggregators, options.priorities_aggregation)
-
-    def weight_of(item_id: str, nominal: float) -> float:
-        return options.weights.get(item_id, nominal)
-
-    priority_weights = normalise(
-        {p.id: weight_of(p.id, p.weight) for p in agenda.priorities.values()}, "priorities"
-    )
+    combine_criteria, combine_priorities = _aggregators(host, options)
+    priority_weights, weights_within = _weighting(agenda, options)
     criterion_weights: dict[str, float] = {}
     priorities = []
     for priority in agenda.priorities.values():
         members = agenda.criteria_of(priority.id)
-        weights = normalise({c.id: weight_of(c.id, c.weight) for c in members}, priority.id)
+        weights = weights_within[priority.id]
         criterion_weights.update(weights)
         criteria = []
         for criterion in members:
@@ -304,6 +416,15 @@ def _select(
         else:
             counted[record.criterion].append(record)
     return counted
+
+
+def _earliest_counted(criterion: Criterion, as_of: dt.date) -> int:
+    """The first day (ordinal) whose evidence counts for the criterion's rubric score."""
+    if criterion.indicator is not None:  # scored from observations: evidence never counts
+        return as_of.toordinal() + 1
+    if criterion.valid_years is None:
+        return dt.date.min.toordinal()
+    return _years_before(as_of, criterion.valid_years).toordinal()
 
 
 def _years_before(day: dt.date, years: float) -> dt.date:

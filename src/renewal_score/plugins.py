@@ -183,6 +183,11 @@ class PluginHost:
                 owners[name] = impl.plugin_name
         return functions
 
+    def scorers(self) -> list[str]:
+        """The plugins that implement ``score_criterion``, in the order they are asked."""
+        implementations = self.manager.hook.score_criterion.get_hookimpls()
+        return [impl.plugin_name for impl in reversed(implementations)]
+
     def score_criterion(
         self,
         criterion: Criterion,

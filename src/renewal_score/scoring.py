@@ -21,7 +21,7 @@ before it (1 - w_i >= 0).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from renewal_score.aggregation import arithmetic_mean, geometric_mean
@@ -54,29 +54,43 @@ class Fold:
     deltas: list[float] = field(default_factory=list)
 
 
-def fold_evidence(
-    criterion: Criterion, evidence: Sequence[Evidence], context: ScoringContext
-) -> Fold:
+Step = tuple[float, int, bool, bool, str]
+"""One record as the fold reads it: grade weight, rubric level index, advance (else setback),
+concrete (else declaratory), id."""
+
+
+def steps_of(
+    criterion: Criterion, evidence: Iterable[Evidence], context: ScoringContext
+) -> Iterator[Step]:
+    """The records of a criterion as fold steps."""
+    level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
+    grade_weights = context.grade_weights()
+    for record in evidence:
+        yield (
+            grade_weights[record.grade],
+            level_of[record.level],
+            record.effect == "advance",
+            record.kind == "concrete",
+            record.id,
+        )
+
+
+def fold_evidence(criterion: Criterion, steps: Iterable[Step]) -> Fold:
     """Apply each record in turn: the score, the score from concrete records alone, the level
     claimed (grades aside: advances raise it, setbacks set it), and the records that moved
     the score (deltas rounded to PRECISION; records that moved nothing are left out)."""
-    level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
     level_scores = [criterion.level_score(index) for index in range(len(criterion.rubric))]
-    grade_weights = context.grade_weights()
     state = Fold()
-    for record in evidence:
-        weight = grade_weights[record.grade]
-        index = level_of[record.level]
+    for weight, index, advance, concrete, record_id in steps:
         target = level_scores[index]
-        advance = record.effect == "advance"
         new = _step(state.score, target, weight, advance)
-        if record.kind == "concrete":
+        if concrete:
             state.concrete_score = _step(state.concrete_score, target, weight, advance)
         state.level = max(state.level, index) if advance else index
         state.doubt *= 1.0 - weight
         delta = round(new - state.score, PRECISION)
         if delta != 0:
-            state.deciders.append(record.id)
+            state.deciders.append(record_id)
             state.deltas.append(delta)
         state.score = new
     return state
@@ -173,7 +187,7 @@ def score_criterion(
         return score_indicator(criterion, criterion.indicator, observations, context)
     if not evidence:
         return _unrated(0)
-    state = fold_evidence(criterion, evidence, context)
+    state = fold_evidence(criterion, steps_of(criterion, evidence, context))
     level = criterion.rubric[state.level]
     return Assessment(
         score=round(state.score, PRECISION),

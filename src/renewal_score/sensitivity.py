@@ -1357,11 +1357,10 @@ def build_problem(
     position = {c.id: i for i, c in enumerate(criteria)}
     scores = np.full((len(thresholds), len(chosen), len(criteria)), np.nan)
     for t, threshold in enumerate(thresholds):
+        options = RunOptions(as_of=as_of, weights=overrides, min_grade_weight=threshold)
+        by_subject = criterion_scores(agenda, host, options, chosen)
         for s, subject in enumerate(chosen):
-            options = RunOptions(
-                as_of=as_of, subject=subject, weights=overrides, min_grade_weight=threshold
-            )
-            for criterion_id, score in criterion_scores(agenda, host, options).items():
+            for criterion_id, score in by_subject[subject].items():
                 if score is not None:
                     scores[t, s, position[criterion_id]] = score
     priority_index = {p.id: i for i, p in enumerate(priorities)}

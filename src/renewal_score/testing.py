@@ -16,6 +16,7 @@ from typing import Any
 from renewal_score.agenda import Agenda, collect_agenda
 from renewal_score.datafiles import DataSet
 from renewal_score.engine import RunOptions, build_scorecard
+from renewal_score.errors import Location
 from renewal_score.hookspecs import hookimpl
 from renewal_score.models import (
     Criterion,
@@ -27,6 +28,7 @@ from renewal_score.models import (
     Subject,
 )
 from renewal_score.plugins import PluginHost, load_plugins
+from renewal_score.records import EvidenceRecords
 
 Record = Mapping[str, Any]
 
@@ -150,7 +152,8 @@ def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 5
 
     def scorecard(evidence: Sequence[Evidence]) -> Scorecard:
         subjects = {**agenda.subjects, subject.id: subject}
-        checked = Agenda(subjects, agenda.priorities, agenda.criteria, tuple(evidence), {})
+        records = EvidenceRecords.of(evidence, Location("check_plugin"))
+        checked = Agenda(subjects, agenda.priorities, agenda.criteria, records)
         return build_scorecard(checked, host, options)
 
     # The explain phase re-runs failing examples many times; a plugin author wants the example.

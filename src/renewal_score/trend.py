@@ -13,9 +13,9 @@ from typing import Literal
 from pydantic import Field
 
 from renewal_score.agenda import Agenda
-from renewal_score.engine import RunOptions, build_scorecard
+from renewal_score.engine import RunOptions, build_scorecard, subject_scores
 from renewal_score.errors import UsageError
-from renewal_score.models import Frozen, Scorecard
+from renewal_score.models import Frozen
 from renewal_score.plugins import PluginHost
 from renewal_score.scoring import PRECISION
 
@@ -108,8 +108,7 @@ def compare(
     agenda: Agenda, host: PluginHost, options: RunOptions, subjects: Sequence[str]
 ) -> Comparison:
     """Score each subject with the same options; add z-scores and ranks per item."""
-    cards = {s: build_scorecard(agenda, host, replace(options, subject=s)) for s in subjects}
-    first = next(iter(cards.values()))
+    scores = subject_scores(agenda, host, options, subjects)
 
     def item(item_id: str, title: str, pick: dict[str, float | None]) -> SubjectScores:
         return SubjectScores(
@@ -118,19 +117,15 @@ def compare(
 
     return Comparison(
         as_of=options.as_of,
-        subjects={s: card.subject.title for s, card in cards.items()},
+        subjects={s: agenda.subjects[s].title for s in subjects},
         overall=item(
-            "overall", "Overall renewal index", {s: c.overall.score for s, c in cards.items()}
+            "overall", "Overall renewal index", {s: overall for s, (_, overall) in scores.items()}
         ),
         priorities=tuple(
-            item(p.id, p.title, {s: _priority(c, p.id) for s, c in cards.items()})
-            for p in first.priorities
+            item(p.id, p.title, {s: by_priority[p.id] for s, (by_priority, _) in scores.items()})
+            for p in agenda.priorities.values()
         ),
     )
-
-
-def _priority(card: Scorecard, priority_id: str) -> float | None:
-    return next(p.score for p in card.priorities if p.id == priority_id)
 
 
 def _z_scores(scores: dict[str, float | None]) -> dict[str, float | None]:
