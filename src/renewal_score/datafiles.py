@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import functools
 import io
+import itertools
 import json
 import re
 import tomllib
@@ -35,7 +36,7 @@ from renewal_score.models import (
     Subject,
     event_date_span,
 )
-from renewal_score.records import Columns, JsonLinesBatch
+from renewal_score.records import COLUMNS, Columns, JsonLinesBatch
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -319,182 +320,220 @@ def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
     record by record. A file with any problem returns False, to be read record by record so
     that each problem is reported with its line.
     """
-    numbered = _nonblank_lines(text)
-    batch = _plain_jsonl(str(path), text, numbered)
+    batch = _plain_jsonl(str(path), text)
     if batch is not None:
         data.evidence_batches.append(batch)
         data.counts[batch.file] = len(batch.lines)
         return True
+    numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     try:
-        records = evidence_list().validate_json("[" + ",".join(line for *_, line in numbered) + "]")
+        records = evidence_list().validate_json("[" + ",".join(line for _, line in numbered) + "]")
     except ValidationError:
         return False
     if len(records) != len(numbered):  # a line held more than one value
         return False
     file = str(path)
     data.evidence.extend(
-        (Location(file, n), r) for (n, _, _), r in zip(numbered, records, strict=True)
+        (Location(file, n), r) for (n, _), r in zip(numbered, records, strict=True)
     )
     data.counts[file] = len(records)
     return True
 
 
-def _nonblank_lines(text: str) -> list[tuple[int, int, str]]:
-    """Line number, offset in the text, and text of each line that is not blank."""
-    numbered = []
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            numbered.append((number, start, line))
-        start += len(line) + 1
-    return numbered
-
-
-CHUNK_LINES = 20_000
-"""Lines parsed per ``json.loads`` call: enough to amortise the call, few enough that the
-parsed dictionaries of one chunk never dominate memory."""
+CHUNK_CHARS = 100_000
+"""Characters parsed per ``json.loads`` call: enough to amortise the call, few enough that
+the parsed records of a chunk stay in the processor's cache while they are checked."""
 
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """An escaped UTF-16 surrogate, on which ``json`` and pydantic's parser may disagree."""
 
 
-def _plain_jsonl(
-    file: str, text: str, numbered: list[tuple[int, int, str]]
-) -> JsonLinesBatch | None:
+def _plain_jsonl(file: str, text: str) -> JsonLinesBatch | None:
     """The file's records as columns if every line is one plain record (``PlainEvidence``);
     None leaves the file to model validation, which accepts or explains everything else."""
-    if SURROGATE_ESCAPE.search(text):
-        return None
     plain = PlainEvidence()
-    for first in range(0, len(numbered), CHUNK_LINES):
-        chunk = numbered[first : first + CHUNK_LINES]
+    numbers: array[int] | None = None  # None while record i is on line i + 1
+    for first_line, chunk in _chunks(text):
+        if SURROGATE_ESCAPE.search(chunk):
+            return None
+        parsed, kept = _parsed_lines(chunk)
+        if parsed is None or not plain.add(parsed):
+            return None
+        if numbers is None and len(kept) < chunk.count("\n") + 1:
+            numbers = array("q", range(1, first_line))
+        if numbers is not None:
+            numbers.extend(map(first_line.__add__, kept))
+    count = len(plain.columns.id)
+    return JsonLinesBatch(
+        file, text, range(1, count + 1) if numbers is None else numbers, plain.columns
+    )
+
+
+def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
+    """The value on each line of the chunk that is not blank, and those lines' positions in
+    the chunk; None if a line holds no JSON value or more than one."""
+    try:  # a chunk without blank lines, in one copy
+        parsed = json.loads("[" + chunk.replace("\n", ",") + "]")
+        kept: Sequence[int] = range(chunk.count("\n") + 1)
+    except ValueError:
+        lines = chunk.split("\n")
+        kept = list(itertools.compress(range(len(lines)), map(str.strip, lines)))
         try:
-            parsed = json.loads("[" + ",".join(line for *_, line in chunk) + "]")
+            parsed = json.loads("[" + ",".join(lines[i] for i in kept) + "]")
         except ValueError:
-            return None
-        if len(parsed) != len(chunk) or not all(map(plain.add, parsed)):
-            return None
-    spans = array("q")
-    for _, start, line in numbered:
-        spans.extend((start, start + len(line)))
-    lines = array("q", (number for number, *_ in numbered))
-    return JsonLinesBatch(file, text, spans, lines, plain.columns)
+            return None, kept
+    if type(parsed) is not list or len(parsed) != len(kept):
+        return None, kept
+    return parsed, kept
 
 
-PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}")
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """The text in chunks of whole lines, about CHUNK_CHARS each, with their first line's
+    number (a final line break ends the last line rather than starting another)."""
+    start, first_line = 0, 1
+    stop = len(text) - 1 if text.endswith("\n") else len(text)
+    while start < stop:
+        end = text.find("\n", start + CHUNK_CHARS, stop)
+        chunk = text[start : stop if end < 0 else end]
+        yield first_line, chunk
+        first_line += chunk.count("\n") + 1
+        start = stop if end < 0 else end + 1
+
+
+PLAIN_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}"
+PLAIN_IDS = re.compile(rf"(?:{PLAIN_ID}\n)*{PLAIN_ID}")
 PLAIN_EVENT_DATE = re.compile(r"[0-9]{4}(-Q[1-4]|-[0-9]{2}(-[0-9]{2})?)?")
 PLAIN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 EVIDENCE_FIELDS = frozenset(Evidence.model_fields)
-REQUIRED_EVIDENCE_FIELDS = frozenset(n for n, f in Evidence.model_fields.items() if f.is_required())
+REQUIRED_EVIDENCE_FIELDS = tuple(n for n, f in Evidence.model_fields.items() if f.is_required())
 SOURCE_FIELDS = frozenset(Source.model_fields)
-SHARED_WORDS = {word: word for word in ("advance", "setback", "declaratory", "concrete")}
+GRADES = frozenset(f"{r}{c}" for r in "ABCDEF" for c in "123456")
 
 
 class PlainEvidence:
-    """A quick check of parsed JSON records, adding each record it accepts to ``columns``.
+    """A quick check of parsed JSON records, adding them to ``columns`` if all are plain.
 
     It accepts only records that the Evidence model accepts unchanged: every field of its
     plain JSON type, no whitespace around values that the model would strip, ids and dates
     in ASCII. Anything else, valid or not, is for the model to accept or explain, so this
-    check never words an error and never accepts what the model would reject. Repeated
-    values (subjects, criteria, dates, levels, grades) are checked once and stored as one
-    shared string.
+    check never words an error and never accepts what the model would reject.
+
+    Records are checked field by field over a whole chunk, so that the loops run in C: ids
+    by one regular expression over all of them, repeated values (subjects, criteria, dates,
+    levels, grades) once per distinct value, and then stored as one shared string per value
+    (which keeps memory small and later lookups in cache).
     """
 
     def __init__(self) -> None:
         self.columns = Columns()
-        self._identifiers: dict[str, str] = {}
-        self._dates: dict[str, str] = {}
-        self._days: set[str] = set()
-        self._grades = {f"{r}{c}": f"{r}{c}" for r in "ABCDEF" for c in "123456"}
+        self._shared: dict[str, str] = {}
+        """Every accepted value of a repeated field, by itself: one string for all rows."""
 
-    def add(self, record: object) -> bool:
-        if type(record) is not dict or not (
-            REQUIRED_EVIDENCE_FIELDS <= record.keys() <= EVIDENCE_FIELDS
-        ):
+    def add(self, records: list[Any]) -> bool:
+        """Add the records if every one is plain; otherwise add none and return False."""
+        if set(map(type, records)) != {dict}:
             return False
-        record_id = record["id"]
-        subject = self._identifier(record["subject"])
-        criterion = self._identifier(record["criterion"])
-        level = self._identifier(record["level"])
-        date = self._date(record["date"])
-        grade = record["grade"]
-        effect = record.get("effect", "advance")
-        kind = record["kind"]
-        if not (
-            type(record_id) is str
-            and PLAIN_ID.fullmatch(record_id)
-            and subject
-            and criterion
-            and level
-            and date
-            and type(grade) is str
-            and grade in self._grades
-            and type(effect) is str
-            and effect in ("advance", "setback")
-            and type(kind) is str
-            and kind in ("declaratory", "concrete")
-            and _plain_text(record["statement"])
-            and type(record.get("note", "")) is str
-            and self._source(record["source"])
-        ):
+        try:
+            field = {name: [r[name] for r in records] for name in REQUIRED_EVIDENCE_FIELDS}
+        except KeyError:
             return False
-        columns = self.columns
-        columns.id.append(record_id)
-        columns.subject.append(subject)
-        columns.criterion.append(criterion)
-        columns.date.append(date)
-        columns.level.append(level)
-        columns.effect.append(SHARED_WORDS[effect])
-        columns.kind.append(SHARED_WORDS[kind])
-        columns.grade.append(self._grades[grade])
+        field["effect"] = [r.get("effect", "advance") for r in records]
+        optional = sum(map(dict.__contains__, records, itertools.repeat("effect"))) + sum(
+            map(dict.__contains__, records, itertools.repeat("note"))
+        )
+        if sum(map(len, records)) != len(REQUIRED_EVIDENCE_FIELDS) * len(records) + optional:
+            return False  # a field the model does not know
+        sources = field["source"]
+        if set(map(type, sources)) != {dict} or not all(map(SOURCE_FIELDS.issuperset, sources)):
+            return False
+        days = {s.get("date") for s in sources if s.get("date") is not None}
+        plain = (
+            _plain_ids(field["id"])
+            and all(self._share(field, name, check) for name, check in REPEATED_CHECKS)
+            and _plain_texts(field["statement"])
+            and _strings([r.get("note", "") for r in records])
+            and _plain_texts([s.get("title") for s in sources])
+            and _strings([s.get("publisher", "") for s in sources])
+            and _strings([s.get("url", "") for s in sources])
+            and _strings(days)
+            and all(map(_plain_day, days))
+        )
+        if plain:
+            self.columns.extend(Columns(*(field[name] for name in COLUMNS)))
+        return plain
+
+    def _share(self, field: dict[str, list[Any]], name: str, check: Callable[[str], bool]) -> bool:
+        """Replace the field's values by the shared strings, if every value is a string that
+        passes the check (made once per value)."""
+        share = self._shared.__getitem__
+        try:
+            field[name] = list(map(share, field[name]))
+            return True
+        except (KeyError, TypeError):  # a value not seen before, or not a string
+            pass
+        values = field[name]
+        if not _strings(values):
+            return False
+        for value in set(values).difference(self._shared):
+            if not check(value):
+                return False
+            self._shared[value] = value
+        field[name] = list(map(share, values))
         return True
 
-    def _identifier(self, value: object) -> str | None:
-        if type(value) is not str:
-            return None
-        known = self._identifiers.get(value)
-        if known is None and PLAIN_ID.fullmatch(value):
-            known = self._identifiers[value] = value
-        return known
 
-    def _date(self, value: object) -> str | None:
-        if type(value) is not str:
-            return None
-        known = self._dates.get(value)
-        if known is None and PLAIN_EVENT_DATE.fullmatch(value):
-            try:
-                event_date_span(value)
-            except ValueError:
-                return None
-            known = self._dates[value] = value
-        return known
-
-    def _source(self, source: object) -> bool:
-        if type(source) is not dict or not source.keys() <= SOURCE_FIELDS:
-            return False
-        day = source.get("date")
-        return (
-            _plain_text(source.get("title"))
-            and type(source.get("publisher", "")) is str
-            and type(source.get("url", "")) is str
-            and (day is None or (type(day) is str and self._day(day)))
-        )
-
-    def _day(self, value: str) -> bool:
-        if value not in self._days and PLAIN_DAY.fullmatch(value):
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                return False
-            self._days.add(value)
-        return value in self._days
+def _strings(values: Iterable[Any]) -> bool:
+    try:
+        "".join(values)  # in C, and fails on the first value that is not a string
+    except TypeError:
+        return False
+    return True
 
 
-def _plain_text(value: object) -> bool:
-    """Non-empty text that stripping would not change (Python's whitespace includes the
+def _plain_ids(values: list[Any]) -> bool:
+    return _strings(values) and PLAIN_IDS.fullmatch("\n".join(values)) is not None
+
+
+def _plain_texts(values: list[Any]) -> bool:
+    """Non-empty texts that stripping would not change (Python's whitespace includes the
     Unicode whitespace that the model strips)."""
-    return type(value) is str and value != "" and not value[0].isspace() and not value[-1].isspace()
+    return _strings(values) and all(values) and list(map(str.strip, values)) == values
+
+
+def _plain_identifier(value: str) -> bool:
+    return re.fullmatch(PLAIN_ID, value) is not None
+
+
+def _plain_event_date(value: str) -> bool:
+    if not PLAIN_EVENT_DATE.fullmatch(value):
+        return False
+    try:
+        event_date_span(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _plain_day(value: str) -> bool:
+    if not PLAIN_DAY.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+REPEATED_CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("subject", _plain_identifier),
+    ("criterion", _plain_identifier),
+    ("level", _plain_identifier),
+    ("date", _plain_event_date),
+    ("grade", GRADES.__contains__),
+    ("effect", {"advance", "setback"}.__contains__),
+    ("kind", {"declaratory", "concrete"}.__contains__),
+)
+"""Fields whose values repeat across records, each with the check of one value."""
 
 
 EVIDENCE_COLUMNS: tuple[str, ...] = tuple(

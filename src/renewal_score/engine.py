@@ -7,10 +7,11 @@ docs/methodology.md and in the docstrings of ``scoring`` and ``aggregation``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from renewal_score import __version__
 from renewal_score.agenda import Agenda
@@ -35,7 +36,8 @@ from renewal_score.models import (
     event_date_span,
 )
 from renewal_score.plugins import PluginHost
-from renewal_score.scoring import PRECISION, fold_evidence
+from renewal_score.records import Columns
+from renewal_score.scoring import PRECISION, Step, fold_evidence
 
 RecordT = TypeVar("RecordT", Evidence, Observation)
 
@@ -129,7 +131,7 @@ def criterion_scores(
             subject: _criterion_scores_of(agenda, host, replace(options, subject=subject))
             for subject in subjects
         }
-    from_columns = _rubric_scores(agenda, options, set(subjects))
+    from_columns = _rubric_scores(agenda, options, subjects)
     measured = [c for c in agenda.criteria.values() if c.indicator is not None]
     scores = {}
     for subject in subjects:
@@ -162,44 +164,104 @@ def _criterion_scores_of(
     }
 
 
+LONG_RUN = 256
+"""Records of one subject and criterion beyond which they are folded one by one: the
+vectorised fold takes one round per record of the longest run it is given."""
+
+
 def _rubric_scores(
-    agenda: Agenda, options: RunOptions, subjects: set[str]
+    agenda: Agenda, options: RunOptions, subjects: Sequence[str]
 ) -> dict[tuple[str, str], float]:
     """The core scorer's score of each rubric criterion with counted evidence, by (subject,
-    criterion), from the evidence columns: the records ``select`` counts, in its order."""
+    criterion), from the evidence columns: the records ``select`` counts, in its order.
+
+    The fold runs over every (subject, criterion) run at once, one round per position in
+    the run, with the float operations of ``scoring.fold_evidence`` in the same order, so
+    the scores are the same to the bit.
+    """
+    import numpy as np
+
     columns = agenda.evidence.columns
-    as_of = options.as_of.toordinal()
+    criteria = list(agenda.criteria.values())
     grade_weights = ScoringContext(as_of=options.as_of, subject="any").grade_weights()
+    subject_index = {subject: i for i, subject in enumerate(subjects)}
+    criterion_index = {c.id: i for i, c in enumerate(criteria)}
+    level_index = {level: i for i, level in enumerate({lv.id for c in criteria for lv in c.rubric})}
+    level_scores = np.zeros((len(criteria), len(level_index)))
+    for c, criterion in enumerate(criteria):
+        for k, level in enumerate(criterion.rubric):
+            level_scores[c, level_index[level.id]] = criterion.level_score(k)
     effective = {d: event_date_span(d)[1].toordinal() for d in set(columns.date)}
-    earliest = {c.id: _earliest_counted(c, options.as_of) for c in agenda.criteria.values()}
-    counted: dict[tuple[str, str], list[tuple[int, bool, str, int]]] = defaultdict(list)
-    rows = zip(columns.subject, columns.criterion, columns.date, columns.grade, strict=True)
-    for position, (subject, criterion_id, date, grade) in enumerate(rows):
-        day = effective[date]
-        if (
-            subject in subjects
-            and earliest[criterion_id] <= day <= as_of
-            and grade_weights[grade] >= options.min_grade_weight
-        ):
-            setback = columns.effect[position] == "setback"
-            counted[subject, criterion_id].append((day, setback, columns.id[position], position))
+
+    def column(values: Iterable[object], dtype: type = np.int64) -> Any:
+        return np.fromiter(values, dtype, len(columns.id))
+
+    subject = column(map(subject_index.get, columns.subject, itertools.repeat(-1)))
+    criterion = column(map(criterion_index.__getitem__, columns.criterion))
+    day = column(map(effective.__getitem__, columns.date))
+    weight = column(map(grade_weights.__getitem__, columns.grade), float)
+    setback = column(map("setback".__eq__, columns.effect), bool)
+    earliest = np.array([_earliest_counted(c, options.as_of) for c in criteria], np.int64)
+    counted = np.flatnonzero(
+        (subject >= 0)
+        & (day >= earliest[criterion])
+        & (day <= options.as_of.toordinal())
+        & (weight >= options.min_grade_weight)
+    )
+    # One integer key per record, (subject, criterion, day, setback) from high bits to low:
+    # day ordinals are below 2**22, so it fits 63 bits up to 2**40 subject-criterion pairs.
+    key = (((subject * len(criteria) + criterion) << 23) + day << 1) + setback
+    order = counted[np.argsort(key[counted], kind="stable")]
+    _order_ties_by_id(order, key[order][1:] == key[order][:-1], columns.id)
+    group = subject[order] * len(criteria) + criterion[order]
+    starts = np.flatnonzero(np.diff(group, prepend=-1))
+    lengths = np.diff(starts, append=len(order))
+    level = column(map(level_index.__getitem__, columns.level))
+    target = level_scores[criterion[order], level[order]]
+    step_weight, advance = weight[order], ~setback[order]
+    score = np.zeros(len(starts))
+    by_length = np.argsort(-lengths, kind="stable")
+    short = by_length[lengths[by_length] <= LONG_RUN]
+    for k in range(int(lengths[short[0]]) if len(short) else 0):
+        active = short[: np.searchsorted(-lengths[short], -k, side="left")]
+        at = starts[active] + k
+        gap = target[at] - score[active]
+        score[active] += step_weight[at] * np.where(advance[at], np.maximum(gap, 0.0), gap)
     scores = {}
-    for (subject, criterion_id), records in counted.items():
-        records.sort()
-        criterion = agenda.criteria[criterion_id]
-        level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
-        steps = (
-            (
-                grade_weights[columns.grade[i]],
-                level_of[columns.level[i]],
-                not setback,
-                columns.kind[i] == "concrete",
-                record_id,
-            )
-            for _, setback, record_id, i in records
-        )
-        scores[subject, criterion_id] = round(fold_evidence(criterion, steps).score, PRECISION)
+    runs = zip(
+        group[starts].tolist(), starts.tolist(), lengths.tolist(), score.tolist(), strict=True
+    )
+    for g, start, length, value in runs:
+        rubric = criteria[g % len(criteria)]
+        if length > LONG_RUN:
+            rows = order[start : start + length].tolist()
+            value = fold_evidence(rubric, _steps(columns, rows, rubric, grade_weights)).score
+        scores[subjects[g // len(criteria)], rubric.id] = round(value, PRECISION)
     return scores
+
+
+def _order_ties_by_id(order: Any, tied: Any, ids: list[str]) -> None:
+    """Sort each run of ``order`` whose neighbours are ``tied`` by record id, in place."""
+    import numpy as np
+
+    edges = np.diff(tied.astype(np.int8), prepend=0, append=0)
+    for first, last in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        order[first : last + 1] = sorted(order[first : last + 1].tolist(), key=ids.__getitem__)
+
+
+def _steps(
+    columns: Columns, rows: list[int], criterion: Criterion, grade_weights: dict[str, float]
+) -> Iterator[Step]:
+    """The fold steps of the given rows of the evidence columns."""
+    level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
+    for row in rows:
+        yield (
+            grade_weights[columns.grade[row]],
+            level_of[columns.level[row]],
+            columns.effect[row] == "advance",
+            columns.kind[row] == "concrete",
+            columns.id[row],
+        )
 
 
 def subject_scores(

@@ -11,6 +11,7 @@ it is exactly the model that the slower, model-per-record reading would have pro
 from __future__ import annotations
 
 import bisect
+import itertools
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -84,20 +85,25 @@ class ModelBatch:
 
 @dataclass(frozen=True)
 class JsonLinesBatch:
-    """Records of a JSON Lines file whose every line passed the reader's shape check.
-
-    ``spans`` holds each record's start and end in ``text``; ``lines`` its line number.
-    """
+    """Records of a JSON Lines file whose every line passed the reader's shape check; row i
+    is on line ``lines[i]`` of ``text``."""
 
     file: str
     text: str
-    spans: array[int]
-    lines: array[int]
+    lines: Sequence[int]
     columns: Columns
 
     def record(self, row: int) -> Evidence:
-        start, end = self.spans[2 * row], self.spans[2 * row + 1]
+        line = self.lines[row]
+        start, end = self._line_starts[line - 1], self._line_starts[line] - 1
         return Evidence.model_validate_json(self.text[start:end])
+
+    @cached_property
+    def _line_starts(self) -> array[int]:
+        """Where each line starts in the text (one more past the end): found only when a
+        record is first needed as a model."""
+        lengths = map(len, self.text.split("\n"))
+        return array("q", itertools.accumulate(map((1).__add__, lengths), initial=0))
 
     def location(self, row: int) -> Location:
         return Location(self.file, self.lines[row])
