@@ -1,0 +1,157 @@
+"""Scoring many subjects at once, from evidence columns, gives the numbers a scorecard gives.
+
+``engine.criterion_scores`` folds rubric evidence straight from the columns (vectorised over
+every subject and criterion) when the core scorer is the only one, and through the
+``score_criterion`` hook with models otherwise. Both must agree to the bit, and with
+``build_scorecard``, whatever the records, their order, ties in date, grade bars, recency
+windows and the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from unittest import mock
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from renewal_score import engine
+from renewal_score.agenda import Agenda, collect_agenda
+from renewal_score.engine import RunOptions, build_scorecard, criterion_scores, subject_scores
+from renewal_score.hookspecs import hookimpl
+from renewal_score.models import Criterion, Evidence, Priority, Subject
+from renewal_score.plugins import PluginHost
+from renewal_score.testing import StaticPlugin, make_host
+from strategies import GRADES, SOURCE, criteria_for
+
+SUBJECTS = [Subject(id=f"S{i}", title=f"Subject {i}") for i in range(3)]
+PRIORITIES = [Priority(id="p", title="P"), Priority(id="q", title="Q", weight=2)]
+# Few distinct dates, at every precision, so that records often share an effective date.
+DATES = ["2019", "2020", "2020-Q4", "2020-12", "2020-12-31", "2021-06", "2021-06-30", "2022-01-15"]
+
+
+class ModelsOnly:
+    """A scorer that declines every criterion, so that the core scorer is asked through the
+    hook, with models, as it is whenever a plugin scores criteria."""
+
+    @hookimpl
+    def score_criterion(self) -> None:
+        return None
+
+
+@st.composite
+def portfolios(draw: st.DrawFn) -> tuple[list[Criterion], list[Evidence]]:
+    criteria = draw(criteria_for("p", draw(st.integers(1, 3)))) + draw(
+        criteria_for("q", draw(st.integers(1, 2)))
+    )
+    recency = st.sampled_from([None, 0.5, 1.0, 3.0])
+    years = draw(st.lists(recency, min_size=len(criteria), max_size=len(criteria)))
+    criteria = [
+        c.model_copy(update={"valid_years": y}) for c, y in zip(criteria, years, strict=True)
+    ]
+    records = []
+    for number in range(draw(st.integers(0, 40))):
+        criterion = draw(st.sampled_from(criteria))
+        level = draw(st.sampled_from(criterion.rubric))
+        concrete = level.needs_concrete or draw(st.booleans())
+        records.append(
+            Evidence(
+                id=f"r{draw(st.integers(0, 10**6))}-{number}",
+                subject=draw(st.sampled_from(SUBJECTS)).id,
+                criterion=criterion.id,
+                date=draw(st.sampled_from(DATES)),
+                statement="something happened",
+                level=level.id,
+                effect=draw(st.sampled_from(["advance", "advance", "setback"])),
+                kind="concrete" if concrete else "declaratory",
+                source=SOURCE,
+                grade=draw(st.sampled_from(GRADES)),
+            )
+        )
+    return criteria, draw(st.permutations(records))
+
+
+def agenda_and_hosts(
+    criteria: list[Criterion], evidence: list[Evidence]
+) -> tuple[Agenda, PluginHost, PluginHost]:
+    plugin = StaticPlugin(
+        subjects=SUBJECTS, priorities=PRIORITIES, criteria=criteria, evidence=evidence
+    )
+    host = make_host(plugin)
+    return collect_agenda(host), host, make_host(plugin, ModelsOnly())
+
+
+OPTIONS = st.builds(
+    RunOptions,
+    as_of=st.sampled_from([dt.date(2020, 12, 31), dt.date(2021, 6, 29), dt.date(2023, 1, 1)]),
+    min_grade_weight=st.sampled_from([0.0, 0.16, 0.36]),
+)
+
+
+@given(portfolios(), OPTIONS, st.sampled_from([1, 2, 256]))
+def test_columns_and_models_give_the_same_scores(
+    portfolio: tuple[list[Criterion], list[Evidence]],
+    options: RunOptions,
+    long_run: int,
+) -> None:
+    agenda, host, models_host = agenda_and_hosts(*portfolio)
+    subjects = [s.id for s in SUBJECTS]
+    # Runs longer than LONG_RUN records are folded one record at a time.
+    with mock.patch.object(engine, "LONG_RUN", long_run):
+        from_columns = criterion_scores(agenda, host, options, subjects)
+    from_models = criterion_scores(agenda, models_host, options, subjects)
+    assert from_columns == from_models
+    for subject in subjects:
+        card = build_scorecard(agenda, host, RunOptions(options.as_of, subject, **_rest(options)))
+        by_card = {c.id: c.score for p in card.priorities for c in p.criteria}
+        assert from_columns[subject] == by_card
+
+
+@given(portfolios(), OPTIONS)
+def test_subject_scores_are_those_of_scorecards(
+    portfolio: tuple[list[Criterion], list[Evidence]], options: RunOptions
+) -> None:
+    agenda, host, _ = agenda_and_hosts(*portfolio)
+    subjects = [s.id for s in SUBJECTS]
+    for subject, (priorities, overall) in subject_scores(agenda, host, options, subjects).items():
+        card = build_scorecard(agenda, host, RunOptions(options.as_of, subject, **_rest(options)))
+        assert priorities == {p.id: p.score for p in card.priorities}
+        assert overall == card.overall.score
+
+
+def test_only_the_subjects_asked_for_are_scored() -> None:
+    criteria = [
+        Criterion.model_validate(
+            {
+                "id": "p.c",
+                "priority": "p",
+                "title": "C",
+                "rubric": [
+                    {"id": "none", "label": "None", "description": "none"},
+                    {"id": "done", "label": "Done", "description": "done"},
+                ],
+            }
+        )
+    ]
+    evidence = [
+        Evidence(
+            id=f"e-{s.id}",
+            subject=s.id,
+            criterion="p.c",
+            date="2020",
+            statement="done",
+            level="done",
+            kind="concrete",
+            source=SOURCE,
+            grade="A1",
+        )
+        for s in SUBJECTS
+    ]
+    agenda, host, _ = agenda_and_hosts(criteria, evidence)
+    scores = criterion_scores(agenda, host, RunOptions(dt.date(2021, 1, 1)), ["S2", "S0"])
+    assert scores == {"S2": {"p.c": 100.0}, "S0": {"p.c": 100.0}}
+
+
+def _rest(options: RunOptions) -> dict[str, Any]:
+    return {"min_grade_weight": options.min_grade_weight}
