@@ -11,10 +11,12 @@ repeated runs, with their peak resident memory:
 1. ingest + validate + score every subject (``renewal-score compare --format json``) at the
    largest N, against parsing the same file with the standard json module alone;
 2. the same at each N, and the slope of log(time) against log(N) (1.0 = linear);
-3. ``renewal-score sensitivity`` with 10,000 samples on 1,000 subjects x 30 criteria,
-   against the bare numpy operations it needs (weighted sums, percentiles, rank-1 counts);
+3. ``renewal-score sensitivity`` with 10,000 samples on 1,000 subjects x 30 criteria (one
+   evidence record per subject and criterion: the peers' decision matrix), against the bare
+   numpy operations of that workload (weighted sums, percentiles, rank-1 counts); and the
+   same command with the largest N, and its analysis stage alone;
 4. the cold start of ``renewal-score report`` on the default data, against
-   ``python -c "import pydantic, pluggy, tabulate"``.
+   ``python -c "import pydantic, pluggy, tabulate"``, with bytecode caches in place.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 PYTHON = sys.executable
@@ -72,17 +74,29 @@ def write_portfolio(folder: Path, subjects: int, criteria: int, priorities: int)
 def write_evidence(
     folder: Path, records: int, subjects: int, criteria: int, priorities: int
 ) -> Path:
-    """N evidence records as JSON Lines, drawn with a fixed seed."""
+    """N evidence records as JSON Lines, each on a random subject and criterion (fixed seed)."""
     rng = random.Random(SEED)
-    path = folder / f"evidence-{records}.jsonl"
+    cells = ((rng.randrange(subjects), rng.randrange(criteria)) for _ in range(records))
+    return _write_records(folder / f"evidence-{records}.jsonl", rng, cells, priorities)
+
+
+def write_matrix(folder: Path, subjects: int, criteria: int, priorities: int) -> Path:
+    """One evidence record per subject and criterion: the decision matrix of the peers'
+    workload (alternatives x criteria), as evidence."""
+    cells = ((s, c) for s in range(subjects) for c in range(criteria))
+    return _write_records(folder / "matrix.jsonl", random.Random(SEED), cells, priorities)
+
+
+def _write_records(
+    path: Path, rng: random.Random, cells: Iterable[tuple[int, int]], priorities: int
+) -> Path:
     with path.open("w", encoding="utf-8") as handle:
-        for i in range(records):
-            c = rng.randrange(criteria)
+        for i, (subject, c) in enumerate(cells):
             level = rng.randrange(len(LEVELS))
             concrete = level >= 3 or rng.random() < 0.5
             record = {
                 "id": f"r{i:07d}",
-                "subject": f"s{rng.randrange(subjects):05d}",
+                "subject": f"s{subject:05d}",
                 "criterion": f"p{c % priorities}.c{c}",
                 "date": f"{rng.randint(2000, 2024)}-{rng.randint(1, 12):02d}",
                 "statement": f"Synthetic record {i}: an event that shows level {LEVELS[level]}.",
@@ -210,30 +224,24 @@ def run(quick: bool, repeats: int) -> dict[str, object]:
         results["slope"] = math.log(
             last["renewal_score"]["seconds"] / first["renewal_score"]["seconds"]  # type: ignore[index]
         ) / math.log(last["records"] / first["records"])  # type: ignore[operator]
-        evidence = folder / f"evidence-{sizes[-1]}.jsonl"
         numpy_floor = measure(
             [PYTHON, "-c", NUMPY_FLOOR, str(samples), str(subjects), str(criteria)], repeats
         )
-        sensitivity = measure(
-            renewal_score(
-                "sensitivity",
-                "--evidence",
-                str(agenda),
-                "--evidence",
-                str(evidence),
-                "--as-of",
-                "2025-01-01",
-                "--samples",
-                str(samples),
-                "--seed",
-                "1",
-                "--all-subjects",
-                "--format",
-                "json",
-            ),
-            repeats,
-            env,
-        )
+
+        def sensitivity(evidence: Path) -> dict[str, float]:
+            return measure(
+                renewal_score(
+                    "sensitivity",
+                    *("--evidence", str(agenda), "--evidence", str(evidence)),
+                    *("--as-of", "2025-01-01", "--samples", str(samples), "--seed", "1"),
+                    *("--all-subjects", "--format", "json"),
+                ),
+                repeats,
+                env,
+            )
+
+        matrix = sensitivity(write_matrix(folder, subjects, criteria, priorities))
+        largest = sensitivity(folder / f"evidence-{sizes[-1]}.jsonl")
         analysis = measure(
             [
                 PYTHON,
@@ -249,19 +257,35 @@ def run(quick: bool, repeats: int) -> dict[str, object]:
         results["sensitivity"] = {
             "samples": samples,
             "numpy_floor": numpy_floor,
-            "renewal_score": sensitivity,
-            "ratio": sensitivity["seconds"] / numpy_floor["seconds"],
+            "renewal_score": matrix,
+            "ratio": matrix["seconds"] / numpy_floor["seconds"],
+            "with_largest_evidence": {"records": sizes[-1], **largest},
             "analysis_only": analysis,
             "analysis_ratio": analysis["seconds"] / numpy_floor["seconds"],
         }
-    import_floor = measure([PYTHON, "-c", "import pydantic, pluggy, tabulate"], repeats * 3)
-    cold = measure(renewal_score("report"), repeats * 3)
-    results["cold_start"] = {
-        "import_floor": import_floor,
-        "report": cold,
-        "ratio": cold["seconds"] / import_floor["seconds"],
-    }
+    results["cold_start"] = cold_start(repeats * 3)
     return results
+
+
+def cold_start(repeats: int) -> dict[str, object]:
+    """New processes with the bytecode caches a user's install has (one untimed run writes
+    them, whatever PYTHONDONTWRITEBYTECODE says here), against the import floor; and the
+    import of pydantic's BaseModel, which the floor leaves out (pydantic imports it lazily)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    imports = "import pydantic, pluggy, tabulate"
+    floor = [PYTHON, "-c", imports]
+    with_models = [PYTHON, "-c", f"{imports}; from pydantic import BaseModel"]
+    for command in (floor, with_models, renewal_score("report")):
+        measure(command, 1, env)
+    import_floor = measure(floor, repeats, env)
+    base_model = measure(with_models, repeats, env)
+    report = measure(renewal_score("report"), repeats, env)
+    return {
+        "import_floor": import_floor,
+        "import_with_base_model": base_model,
+        "report": report,
+        "ratio": report["seconds"] / import_floor["seconds"],
+    }
 
 
 def _memory_gib() -> float:

@@ -24,5 +24,11 @@ def test_the_quick_benchmark_runs_every_measurement(tmp_path: Path) -> None:
     for row in figures["ingest_validate_score"]:
         assert row["ratio"] > 0
         assert row["renewal_score"]["mib"] > 0
-    assert figures["sensitivity"]["samples"] == 200
-    assert figures["cold_start"]["ratio"] > 0
+    sensitivity = figures["sensitivity"]
+    assert sensitivity["samples"] == 200
+    assert sensitivity["ratio"] > 0
+    assert sensitivity["with_largest_evidence"]["records"] == 10_000
+    assert sensitivity["analysis_ratio"] > 0
+    cold = figures["cold_start"]
+    assert cold["ratio"] > 0
+    assert cold["import_with_base_model"]["seconds"] > 0
