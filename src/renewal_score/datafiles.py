@@ -371,20 +371,29 @@ def _plain_jsonl(file: str, text: str) -> JsonLinesBatch | None:
 
 def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
     """The value on each line of the chunk that is not blank, and those lines' positions in
-    the chunk; None if a line holds no JSON value or more than one."""
-    try:  # a chunk without blank lines, in one copy
-        parsed = json.loads("[" + chunk.replace("\n", ",") + "]")
-        kept: Sequence[int] = range(chunk.count("\n") + 1)
-    except ValueError:
+    the chunk; None if a line holds no JSON value or more than one.
+
+    Each line is parsed as the items of an array of its own (``[[line 1],[line 2]]``), so that
+    a value cannot continue onto the next line and each line's array must hold one value.
+    """
+    parsed = _line_arrays(chunk.replace("\n", "],["))  # in one copy, if no line is blank
+    kept: Sequence[int] = range(chunk.count("\n") + 1)
+    if parsed is None:
         lines = chunk.split("\n")
         kept = list(itertools.compress(range(len(lines)), map(str.strip, lines)))
-        try:
-            parsed = json.loads("[" + ",".join(lines[i] for i in kept) + "]")
-        except ValueError:
-            return None, kept
-    if type(parsed) is not list or len(parsed) != len(kept):
+        parsed = _line_arrays("],[".join(lines[i] for i in kept))
+    if parsed is None or len(parsed) != len(kept):
         return None, kept
-    return parsed, kept
+    return [value for (value,) in parsed], kept
+
+
+def _line_arrays(joined: str) -> list[list[Any]] | None:
+    """The arrays of ``[[joined]]`` if each holds exactly one value, else None."""
+    try:
+        parsed = json.loads("[[" + joined + "]]")
+    except ValueError:
+        return None
+    return parsed if set(map(len, parsed)) == {1} else None
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -426,8 +435,9 @@ class PlainEvidence:
 
     def __init__(self) -> None:
         self.columns = Columns()
-        self._shared: dict[str, str] = {}
-        """Every accepted value of a repeated field, by itself: one string for all rows."""
+        self._shared: dict[str, dict[str, str]] = {name: {} for name, _ in REPEATED_CHECKS}
+        """Per repeated field, every value that passed its check, by itself: one string for
+        all rows (per field: a value valid in one field may not be in another)."""
 
     def add(self, records: list[Any]) -> bool:
         """Add the records if every one is plain; otherwise add none and return False."""
@@ -446,7 +456,7 @@ class PlainEvidence:
         sources = field["source"]
         if set(map(type, sources)) != {dict} or not all(map(SOURCE_FIELDS.issuperset, sources)):
             return False
-        days = {s.get("date") for s in sources if s.get("date") is not None}
+        days = [s.get("date") for s in sources]
         plain = (
             _plain_ids(field["id"])
             and all(self._share(field, name, check) for name, check in REPEATED_CHECKS)
@@ -455,8 +465,8 @@ class PlainEvidence:
             and _plain_texts([s.get("title") for s in sources])
             and _strings([s.get("publisher", "") for s in sources])
             and _strings([s.get("url", "") for s in sources])
-            and _strings(days)
-            and all(map(_plain_day, days))
+            and _strings(day for day in days if day is not None)
+            and all(map(_plain_day, set(days) - {None}))
         )
         if plain:
             self.columns.extend(Columns(*(field[name] for name in COLUMNS)))
@@ -465,7 +475,8 @@ class PlainEvidence:
     def _share(self, field: dict[str, list[Any]], name: str, check: Callable[[str], bool]) -> bool:
         """Replace the field's values by the shared strings, if every value is a string that
         passes the check (made once per value)."""
-        share = self._shared.__getitem__
+        shared = self._shared[name]
+        share = shared.__getitem__
         try:
             field[name] = list(map(share, field[name]))
             return True
@@ -474,10 +485,10 @@ class PlainEvidence:
         values = field[name]
         if not _strings(values):
             return False
-        for value in set(values).difference(self._shared):
+        for value in set(values).difference(shared):
             if not check(value):
                 return False
-            self._shared[value] = value
+            shared[value] = value
         field[name] = list(map(share, values))
         return True
 
@@ -491,7 +502,12 @@ def _strings(values: Iterable[Any]) -> bool:
 
 
 def _plain_ids(values: list[Any]) -> bool:
-    return _strings(values) and PLAIN_IDS.fullmatch("\n".join(values)) is not None
+    """Whether every value is a plain id: one match over all of them, joined by line feeds
+    (so none may hold a line feed of its own)."""
+    if not _strings(values):
+        return False
+    joined = "\n".join(values)
+    return joined.count("\n") == len(values) - 1 and PLAIN_IDS.fullmatch(joined) is not None
 
 
 def _plain_texts(values: list[Any]) -> bool:
