@@ -373,27 +373,27 @@ def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
     """The value on each line of the chunk that is not blank, and those lines' positions in
     the chunk; None if a line holds no JSON value or more than one.
 
-    Each line is parsed as the items of an array of its own (``[[line 1],[line 2]]``), so that
-    a value cannot continue onto the next line and each line's array must hold one value.
+    A chunk of objects, one per line, each line starting with ``{`` right after the ``}``
+    that ends the line before, is parsed in one call, as one array with a comma before each
+    line break. No value can then run on from one line into the next: JSON allows no raw
+    line break inside a string, and between the tokens of a record without arrays (as
+    plain records are) a ``}`` is never followed by ``{``. With as many values as lines,
+    each line holds exactly one. Any other chunk is parsed line by line.
     """
-    parsed = _line_arrays(chunk.replace("\n", "],["))  # in one copy, if no line is blank
-    kept: Sequence[int] = range(chunk.count("\n") + 1)
-    if parsed is None:
-        lines = chunk.split("\n")
-        kept = list(itertools.compress(range(len(lines)), map(str.strip, lines)))
-        parsed = _line_arrays("],[".join(lines[i] for i in kept))
-    if parsed is None or len(parsed) != len(kept):
-        return None, kept
-    return [value for (value,) in parsed], kept
-
-
-def _line_arrays(joined: str) -> list[list[Any]] | None:
-    """The arrays of ``[[joined]]`` if each holds exactly one value, else None."""
+    breaks = chunk.count("\n")
+    if chunk[:1] == "{" and chunk[-1:] == "}" and chunk.count("}\n{") == breaks:
+        try:
+            parsed: list[Any] = json.loads("[" + chunk.replace("\n", ",\n") + "]")
+        except ValueError:
+            parsed = []
+        if len(parsed) == breaks + 1:
+            return parsed, range(len(parsed))
+    lines = chunk.split("\n")
+    kept = list(itertools.compress(range(len(lines)), map(str.strip, lines)))
     try:
-        parsed = json.loads("[[" + joined + "]]")
+        return [json.loads(lines[i]) for i in kept], kept
     except ValueError:
-        return None
-    return parsed if set(map(len, parsed)) == {1} else None
+        return None, kept
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
