@@ -15,6 +15,20 @@ GRADES = [f"{r}{c}" for r in "ABCDEF" for c in "123456"]
 DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
+@st.composite
+def event_dates(draw: st.DrawFn, days: st.SearchStrategy[dt.date] = DATES) -> str:
+    """An event date at a random precision: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."""
+    day = draw(days)
+    precision = draw(st.sampled_from(["year", "quarter", "month", "day"]))
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
 @dataclass(frozen=True)
 class World:
     """A generated agenda: priorities, criteria and evidence for one subject."""

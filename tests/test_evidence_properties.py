@@ -23,6 +23,9 @@ from renewal_score.datafiles import EVIDENCE_COLUMNS, load_data_files, read_tabl
 from renewal_score.errors import DataError, Problem
 from renewal_score.models import Evidence, Source
 from renewal_score.testing import agenda_of, make_host
+from strategies import event_dates
+
+EVENT_DAYS = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2040, 12, 31))
 
 AGENDA = agenda_of(builtins=True)
 HOST = make_host(builtins=True)
@@ -71,19 +74,6 @@ texts = st.lists(
 
 
 @st.composite
-def event_dates(draw: st.DrawFn) -> str:
-    day = draw(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2040, 12, 31)))
-    precision = draw(st.sampled_from(["year", "quarter", "month", "day"]))
-    if precision == "year":
-        return f"{day.year:04d}"
-    if precision == "quarter":
-        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
-    if precision == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    return day.isoformat()
-
-
-@st.composite
 def sources(draw: st.DrawFn) -> Source:
     return Source(
         title=draw(texts.map(lambda text: "Test source: " + text)),
@@ -109,7 +99,7 @@ def evidence_records(draw: st.DrawFn) -> Evidence:
             id=draw(st.from_regex(r"test-[A-Za-z0-9][A-Za-z0-9_.:-]{0,30}", fullmatch=True)),
             subject=draw(st.sampled_from(SUBJECTS)),
             criterion=criterion.id,
-            date=draw(event_dates()),
+            date=draw(event_dates(EVENT_DAYS)),
             statement=statement,
             level=level.id,
             effect=effect,

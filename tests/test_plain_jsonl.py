@@ -25,10 +25,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from renewal_score import datafiles
-from renewal_score.datafiles import _plain_jsonl, load_data_files
+from renewal_score.datafiles import DataSet, _plain_jsonl, load_data_files
 from renewal_score.errors import Location, Problem
 from renewal_score.models import Evidence
 from renewal_score.records import COLUMNS, EvidenceRecords, JsonLinesBatch, ModelBatch
+from strategies import event_dates
 
 FILE = "evidence.jsonl"
 GRADES = [f"{r}{c}" for r in "ABCDEF" for c in "123456"]
@@ -98,6 +99,13 @@ def check_against_model(text: str) -> JsonLinesBatch | None:
     return batch
 
 
+def load(path: Path, raw: bytes) -> tuple[DataSet, list[Problem]]:
+    """The file written as those bytes, read as ``renewal-score`` reads it."""
+    path.write_bytes(raw)
+    problems: list[Problem] = []
+    return load_data_files([path], problems), problems
+
+
 # ---------------------------------------------------------------------------------------------
 # Strategies: plain records, then mutations of them
 
@@ -107,19 +115,6 @@ PLAIN_TEXT = st.text(BMP, min_size=1, max_size=24).map(str.strip).filter(bool)
 ANY_TEXT = st.text(BMP, max_size=16)
 IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,40}", fullmatch=True)
 DAYS = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
-
-
-@st.composite
-def event_dates(draw: st.DrawFn) -> str:
-    day = draw(DAYS)
-    form = draw(st.sampled_from(["year", "quarter", "month", "day"]))
-    if form == "year":
-        return f"{day.year:04d}"
-    if form == "quarter":
-        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
-    if form == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    return day.isoformat()
 
 
 @st.composite
@@ -136,7 +131,7 @@ def plain_records(draw: st.DrawFn, text: st.SearchStrategy[str] = PLAIN_TEXT) ->
         "id": draw(IDS),
         "subject": draw(st.sampled_from(SUBJECTS)),
         "criterion": draw(st.sampled_from(CRITERIA)),
-        "date": draw(event_dates()),
+        "date": draw(event_dates(DAYS)),
         "statement": draw(text),
         "level": draw(st.sampled_from(LEVELS)),
         "kind": draw(st.sampled_from(["declaratory", "concrete"])),
@@ -467,9 +462,7 @@ def test_line_that_is_not_one_record_is_refused(tmp_path: Path, line: str) -> No
     text = f"{LINE_A}\n{line}\n{LINE_B}\n"
     assert _plain_jsonl(FILE, text) is None
     path = tmp_path / "evidence.jsonl"
-    path.write_text(text, encoding="utf-8")
-    problems: list[Problem] = []
-    data = load_data_files([path], problems)
+    data, problems = load(path, text.encode("utf-8"))
     assert problems
     assert all(str(p).startswith(f"{path}:2:") for p in problems), problems
     assert not data.evidence_batches
@@ -518,9 +511,7 @@ def test_escaped_surrogate_pair_is_left_to_model(
     text = f"{LINE_B}\n{line}\n"
     assert _plain_jsonl(FILE, text) is None
     path = tmp_path / "evidence.jsonl"
-    path.write_text(text, encoding="utf-8")
-    problems: list[Problem] = []
-    data = load_data_files([path], problems)
+    data, problems = load(path, text.encode("utf-8"))
     assert problems == []
     assert data.counts == {str(path): 2}
     assert [r.statement for _, r in data.evidence] == ["Something happened (2).", expected]
@@ -541,9 +532,7 @@ def test_empty_file(tmp_path: Path, text: str) -> None:
     batch = check_against_model(text)
     assert batch is None or len(batch.lines) == 0
     path = tmp_path / "evidence.jsonl"
-    path.write_text(text, encoding="utf-8", newline="")
-    problems: list[Problem] = []
-    data = load_data_files([path], problems)
+    data, problems = load(path, text.encode("utf-8"))
     assert problems == []
     assert data.counts == {str(path): 0}
     assert data.evidence == []
@@ -555,9 +544,7 @@ def test_byte_order_mark(tmp_path: Path, newline: str) -> None:
     records = [plain_record(i) for i in range(3)]
     text = newline.join(json.dumps(r) for r in records) + newline
     path = tmp_path / "evidence.jsonl"
-    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    problems: list[Problem] = []
-    data = load_data_files([path], problems)
+    data, problems = load(path, b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert problems == []
     assert data.evidence == []
     [batch] = data.evidence_batches
@@ -695,9 +682,9 @@ def test_regression_source_date_array_or_object(tmp_path: Path, day: Any) -> Non
     """Source dates went into a set, which raised TypeError on an array or object."""
     assert check_against_model(jsonl([plain_record(1, source={"title": "t", "date": day})])) is None
     path = tmp_path / "evidence.jsonl"
-    path.write_text(jsonl([plain_record(1, source={"title": "t", "date": day})]), encoding="utf-8")
-    problems: list[Problem] = []
-    data = load_data_files([path], problems)
+    data, problems = load(
+        path, jsonl([plain_record(1, source={"title": "t", "date": day})]).encode()
+    )
     assert [(p.line, p.field) for p in problems] == [(1, "source.date")]
     assert data.counts == {str(path): 0}
 
