@@ -111,8 +111,8 @@ def load(path: Path, raw: bytes) -> tuple[DataSet, list[Problem]]:
 # ---------------------------------------------------------------------------------------------
 # Strategies: plain records, then mutations of them
 
-BMP = st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",))
-ANY_CHAR = st.characters(exclude_categories=("Cs",))
+BMP = st.characters(max_codepoint=0xFFFF, codec="utf-8")  # no lone surrogates
+ANY_CHAR = st.characters(codec="utf-8")
 PLAIN_TEXT = st.text(BMP, max_size=16).map(lambda text: text.strip() or "text")
 ANY_TEXT = st.text(BMP, max_size=16)
 ALNUM = string.ascii_letters + string.digits
@@ -182,7 +182,7 @@ ODD_KINDS = ["Concrete", "declarative", "", "concrete", "declaratory"]
 ODD_DAYS: list[Any] = [
     *(None, "2025-01-01", "2024-02-29", "2025-02-30", "2025-13-01", "2025-01", "2025"),
     *("20250101", "2025-1-1", "２０２５-01-01", 20250101, "2025-01-01T00:00:00"),
-    *("0000-01-01", "0001-01-01", "9999-12-31", ""),
+    *("0000-01-01", "0001-01-01", "9999-12-31", "", "2025-00-10", "2025-04-31", "2023-02-29"),
 ]
 """Values of ``source.date``: none, real days, impossible days, and texts that are not days.
 The invalid values of the fields above are chosen so that none of them is a valid value of
