@@ -334,8 +334,8 @@ def _dumps(record: Any, ensure_ascii: bool, separators: tuple[str, str] | None) 
 
 
 JOINERS = [" ", ",", ", ", "],[", "] , ["]
-"""What may stand between two values on one line: JSON's separators, and the line separator
-of the arrays the fast path parses a chunk as."""
+"""What may stand between two values on one line: JSON's separators, and '],[' (which an
+earlier fast path put for each line break, parsing each line as an array of its own)."""
 FREE_TEXT = re.compile(r'"(statement|note|title|publisher|url)": ?"')
 """The start of a text in which any character may follow: where a line may be broken so that
 both halves still read as one JSON value to a parser that takes line breaks as separators."""
