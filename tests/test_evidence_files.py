@@ -464,5 +464,5 @@ def test_schema_of_evidence_requires_the_essential_fields(tmp_path: Path) -> Non
     }
     assert schema["type"] == "object"
     assert required <= set(schema["required"])
-    assert required | {"effect", "note"} == set(schema["properties"])
+    assert required | {"effect", "event", "note"} == set(schema["properties"])
     assert schema["additionalProperties"] is False

@@ -100,6 +100,9 @@ def _read_toml(path: Path, text: str) -> Tables:
         raise _fail(path, f"invalid TOML: {error}", line) from None
     tables: Tables = {}
     for key, records in _arrays(path, document, text).items():
+        if key == REVIEWED:
+            tables[key] = records
+            continue
         header = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(key) + r"[ \t]*\]\]", re.MULTILINE)
         lines: list[int | None] = [
             text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)
@@ -116,6 +119,8 @@ def _arrays(path: Path, document: Any, text: str) -> dict[str, list[Any]]:
         kinds = ", ".join(MODELS)
         raise _fail(path, f"must be an array of records or an object with arrays {kinds}")
     for name, value in document.items():
+        if name == REVIEWED:
+            continue
         if name not in MODELS:
             close = difflib.get_close_matches(name, MODELS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -123,7 +128,28 @@ def _arrays(path: Path, document: Any, text: str) -> dict[str, list[Any]]:
             raise _fail(path, message, line_of_key(text, name), name)
         if not isinstance(value, list):
             raise _fail(path, "must be an array of records", line_of_key(text, name), name)
-    return dict(document)
+    arrays = {name: value for name, value in document.items() if name != REVIEWED}
+    if REVIEWED in document:
+        arrays[REVIEWED] = [RawRecord(document[REVIEWED], line_of_key(text, REVIEWED))]
+    return arrays
+
+
+REVIEWED = "reviewed"
+"""A data file's optional top-level key: the date its records were last checked against the
+public record (``reviewed = 2026-11-27``), so that a report can say how fresh they are."""
+
+
+def _review_date(path: Path, raw: RawRecord) -> dt.date:
+    value = raw.data
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        message = f"must be a date such as 2026-11-27 (got {raw.data!r})"
+        raise _fail(path, message, raw.line, REVIEWED)
+    return value
 
 
 def line_of_key(text: str, name: str) -> int | None:
@@ -144,6 +170,9 @@ def _read_json(path: Path, text: str) -> Tables:
         return {"evidence": _json_records(text, document, text.find("["))}
     tables: Tables = {}
     for key, records in _arrays(path, document, text).items():
+        if key == REVIEWED:
+            tables[key] = records
+            continue
         found = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', text)
         tables[key] = _json_records(text, records, found.end() - 1 if found else -1)
     return tables
@@ -282,6 +311,8 @@ class DataSet:
     """Evidence of JSON Lines files read as columns, without a model per record."""
     counts: dict[str, int] = field(default_factory=dict)
     """Valid records per file, by path."""
+    reviewed: dict[str, dt.date] = field(default_factory=dict)
+    """When each file that says so was last reviewed, by path."""
 
 
 def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
@@ -297,6 +328,11 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
             problems.extend(error.problems)
             continue
         data.counts[str(path)] = 0
+        if REVIEWED in tables:
+            try:
+                data.reviewed[str(path)] = _review_date(path, tables[REVIEWED][0])
+            except DataError as error:
+                problems.extend(error.problems)
         for key, model in MODELS.items():
             for record in tables.get(key, []):
                 valid, found = validate_records([record], model, Location(str(path)))

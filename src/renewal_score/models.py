@@ -252,6 +252,11 @@ class Evidence(Frozen):
     kind: EvidenceKind
     source: Source
     grade: GradeText
+    event: Identifier | None = Field(
+        default=None,
+        description="The event the record reports. Records of one event corroborate it: they "
+        "add certainty, never a second event. A record without one is its own event.",
+    )
     note: str = ""
 
     @property
