@@ -48,6 +48,17 @@ class Agenda:
         position = self.evidence.find(record_id)
         return self.measured[record_id] if position is None else self.evidence.location(position)
 
+    def record(self, record_id: str) -> Evidence | Observation | None:
+        """The evidence record or observation with this id, if there is one."""
+        position = self.evidence.find(record_id)
+        if position is not None:
+            return self.evidence[position]
+        return self._observations_by_id.get(record_id)
+
+    @cached_property
+    def _observations_by_id(self) -> dict[str, Observation]:
+        return {o.id: o for o in self.observations}
+
     def records_of(self, subject: str) -> tuple[list[Evidence], list[Observation]]:
         """A subject's evidence and observations, each in the order they apply."""
         evidence = self.evidence.pick(self._evidence_by_subject.get(subject, []))

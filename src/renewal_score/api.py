@@ -10,9 +10,10 @@ from typing import TypeVar
 
 from renewal_score.agenda import Agenda, collect_agenda
 from renewal_score.datafiles import DataSet, data_files, load_data_files
-from renewal_score.engine import RunOptions, build_scorecard
+from renewal_score.engine import build_scorecard
 from renewal_score.errors import DataError, PluginError, Problem
-from renewal_score.models import Scorecard
+from renewal_score.options import RunOptions
+from renewal_score.results import Scorecard
 from renewal_score.plugins import PluginHost, load_plugins
 
 T = TypeVar("T")

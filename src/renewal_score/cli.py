@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
 from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
-from renewal_score.models import model_names
+from renewal_score.results import schema_models
 from renewal_score.outputs import write_atomically
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
-    from renewal_score.engine import RunOptions
+    from renewal_score.method import MethodSettings
+    from renewal_score.options import RunOptions
 
 PLUGINS_ENV = "RENEWAL_SCORE_PLUGINS"
 TABLE_FORMATS = ["text", "markdown", "html", "json", "csv"]
@@ -108,7 +109,35 @@ def build_parser() -> argparse.ArgumentParser:
     method.add_argument(
         "--min-grade",
         metavar="GRADE",
-        help="leave out evidence whose grade weight is below that of GRADE (e.g. C3)",
+        help="leave out evidence whose grade probability is below that of GRADE (e.g. C3)",
+    )
+    method.add_argument(
+        "--method",
+        dest="method_file",
+        type=Path,
+        metavar="FILE",
+        help="TOML file of the method's constants (grade probabilities, status bands, target, "
+        "level spacing, certainty thresholds, draws, seed...), overriding the defaults",
+    )
+    method.add_argument(
+        "--unrated",
+        choices=["conservative", "available"],
+        default=None,
+        help="how a criterion without evidence counts: conservative (default: at the lowest "
+        "level, widest interval) or available (left out, weights renormalised)",
+    )
+    method.add_argument(
+        "--min-coverage",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="share of an aggregate's criteria that must be rated for it to be scored (0.5)",
+    )
+    method.add_argument(
+        "--rank-by",
+        choices=["gap", "weighted-gap"],
+        default=None,
+        help="rank priorities by gap to target (default) or by priority weight x gap",
     )
 
     report = commands.add_parser(
@@ -234,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     schema = commands.add_parser("schema", parents=[output], help="print a model's JSON Schema")
-    schema.add_argument("model", choices=sorted(model_names()))
+    schema.add_argument("model", choices=sorted(schema_models()))
     schema.set_defaults(handler=_schema)
 
     scaffold = commands.add_parser(
@@ -287,9 +316,8 @@ def _inputs(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Inputs:
 
 def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) -> RunOptions:
     """The scoring options the method arguments ask for, checked against the agenda."""
-    from renewal_score.aggregation import check_weights, read_weights
-    from renewal_score.engine import RunOptions
-    from renewal_score.models import DEFAULT_CREDIBILITY_WEIGHTS, DEFAULT_RELIABILITY_WEIGHTS
+    from renewal_score.options import RunOptions
+    from renewal_score.weightsfile import check_weights, read_weights
 
     weights: dict[str, float] = {}
     if args.weights is not None:
@@ -305,26 +333,47 @@ def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) 
                     f"--aggregation {part!r}: expected criteria=METHOD or priorities=METHOD"
                 )
             levels[level.strip()] = name.strip()
-    min_weight = 0.0
+    method = _method_settings(args)
+    min_grade = 0.0
     if args.min_grade is not None:
-        if not re.fullmatch(r"[A-F][1-6]", args.min_grade):
-            raise UsageError(f"--min-grade {args.min_grade!r} is not a grade such as C3")
-        reliability, credibility = args.min_grade
-        weight = DEFAULT_RELIABILITY_WEIGHTS[reliability] * DEFAULT_CREDIBILITY_WEIGHTS[credibility]
-        min_weight = round(weight, 4)
+        min_grade = _grade_support(args.min_grade, "--min-grade", method)
     return RunOptions(
         as_of=getattr(args, "as_of", None) or dt.date.today(),
         subject=subject,
         weights=weights,
         criteria_aggregation=levels["criteria"],
         priorities_aggregation=levels["priorities"],
-        min_grade_weight=min_weight,
+        min_grade=min_grade,
+        method=method,
     )
+
+
+def _method_settings(args: argparse.Namespace) -> MethodSettings:
+    """The method's constants: the defaults, then the --method file, then single options."""
+    from pydantic import ValidationError
+
+    from renewal_score.method import DEFAULT_METHOD, read_method
+
+    method = DEFAULT_METHOD if args.method_file is None else read_method(args.method_file)
+    overrides = {
+        "unrated": args.unrated,
+        "min_coverage": args.min_coverage,
+        "rank_by": args.rank_by,
+    }
+    given = {key: value for key, value in overrides.items() if value is not None}
+    if not given:
+        return method
+    try:
+        return type(method).model_validate({**method.model_dump(), **given})
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        option = "--" + str(detail["loc"][0]).replace("_", "-")
+        raise UsageError(f"{option}: {detail['msg']}") from None
 
 
 def _report(args: argparse.Namespace) -> str:
     from renewal_score.engine import build_scorecard
-    from renewal_score.render import render_with
+    from renewal_score.reports import render_with
 
     inputs = _inputs(args)
     formats = without_failing_plugins(inputs, inputs.host.formats)
@@ -338,8 +387,8 @@ def _report(args: argparse.Namespace) -> str:
 
 def _trend(args: argparse.Namespace) -> str:
     from renewal_score.engine import build_scorecard
-    from renewal_score.html import render_html
-    from renewal_score.render import fmt, render_tables
+    from renewal_score.reports.html import render_html
+    from renewal_score.reports.tabular import render_tables
     from renewal_score.trend import dates, trend
 
     inputs = _inputs(args)
@@ -355,21 +404,27 @@ def _trend(args: argparse.Namespace) -> str:
     ids = list(result.points[0].priorities) if result.points else []
     if args.format == "csv":
         ids += list(result.points[0].criteria) if result.points else []
-    headers = ["as_of", "overall", *ids]
+    headers = ["as_of", "overall", "5-95%", "rated", *ids]
     rows = [
         [
             p.as_of.isoformat(),
-            fmt(p.overall),
-            *[fmt({**p.priorities, **p.criteria}[i]) for i in ids],
+            p.overall,
+            "-" if p.overall_low is None else f"{p.overall_low:.0f}-{p.overall_high:.0f}",
+            f"{p.rated}/{p.criteria_count}",
+            *[{**p.priorities, **p.criteria}[i] for i in ids],
         ]
         for p in result.points
     ]
     title = f"Scores of {result.subject} every {args.every}"
-    return render_tables(title, [("Scores by date", headers, rows)], args.format)
+    note = (
+        "rated: criteria rated by evidence at each date. Scores at dates with fewer criteria "
+        "rated rest on less evidence; below the minimum coverage they cannot be rated."
+    )
+    return render_tables(title, [("Scores by date", headers, rows)], args.format, note)
 
 
 def _compare(args: argparse.Namespace) -> str:
-    from renewal_score.render import fmt, render_tables
+    from renewal_score.reports.tabular import render_tables
     from renewal_score.trend import compare
 
     inputs = _inputs(args)
@@ -378,17 +433,27 @@ def _compare(args: argparse.Namespace) -> str:
     result = compare(agenda, inputs.host, _run_options(args, agenda, subjects[0]), subjects)
     if args.format == "json":
         return result.model_dump_json(indent=2) + "\n"
-    headers = ["item", *[f"{s} score" for s in subjects], *[f"{s} rank" for s in subjects]]
+    headers = ["subject", "rank", "overall", "z", "rated", "flag", *result.priorities]
     rows = [
         [
-            item.id,
-            *[fmt(item.scores[s]) for s in subjects],
-            *["-" if item.ranks[s] is None else str(item.ranks[s]) for s in subjects],
+            row.subject,
+            row.rank,
+            row.overall,
+            row.z_score,
+            f"{row.rated}/{row.criteria_count}",
+            "coverage" if row.coverage_flag else "",
+            *row.priorities.values(),
         ]
-        for item in (result.overall, *result.priorities)
+        for row in result.subjects
     ]
     title = "Subjects compared, as of " + result.as_of.isoformat()
-    return render_tables(title, [("Scores and ranks", headers, rows)], args.format)
+    note = (
+        f"rank 1 = highest overall score. rated: criteria rated by evidence; criteria without "
+        f"evidence count as {result.unrated}; below {result.min_coverage:.0%} of criteria rated "
+        "a subject cannot be rated. flag 'coverage': ranked above a subject with more criteria "
+        "rated, so the order may owe something to missing evidence."
+    )
+    return render_tables(title, [("Subjects by rank", headers, rows)], args.format, note)
 
 
 def _subject_list(text: str | None, agenda: Agenda) -> list[str]:
@@ -413,19 +478,19 @@ def _positive(text: str) -> int:
     return value
 
 
-def _grade_weight(grade: str, option: str) -> float:
-    from renewal_score.models import DEFAULT_CREDIBILITY_WEIGHTS, DEFAULT_RELIABILITY_WEIGHTS
-
+def _grade_support(grade: str, option: str, method: MethodSettings) -> float:
+    """The probability of a grade given as a bar, rounded as the report prints it."""
     if not re.fullmatch(r"[A-F][1-6]", grade):
         raise UsageError(f"{option} {grade!r} is not a grade such as C3")
-    weight = DEFAULT_RELIABILITY_WEIGHTS[grade[0]] * DEFAULT_CREDIBILITY_WEIGHTS[grade[1]]
-    return round(weight, 4)
+    return round(method.support(grade), 4)
 
 
 def _sensitivity(args: argparse.Namespace) -> str:
-    from renewal_score.engine import build_scorecard, default_subject
-    from renewal_score.html import render_html
-    from renewal_score.render import render_tables, sensitivity_summary, sensitivity_tables
+    from renewal_score.engine import build_scorecard
+    from renewal_score.reports.html import render_html
+    from renewal_score.reports.sensitivity import sensitivity_summary, sensitivity_tables
+    from renewal_score.reports.tabular import render_tables
+    from renewal_score.selection import default_subject
     from renewal_score.sensitivity import (
         METHODS,
         SensitivitySettings,
@@ -440,9 +505,11 @@ def _sensitivity(args: argparse.Namespace) -> str:
     if focus not in agenda.subjects:
         raise UsageError(_unknown_id("subject", focus, agenda.subjects))
     bars = [
-        _grade_weight(g.strip(), "--grade-bars") for g in args.grade_bars.split(",") if g.strip()
+        _grade_support(g.strip(), "--grade-bars", options.method)
+        for g in args.grade_bars.split(",")
+        if g.strip()
     ]
-    thresholds = tuple(dict.fromkeys([options.min_grade_weight, *bars]))  # nominal first, once
+    thresholds = tuple(dict.fromkeys([options.min_grade, *bars]))  # nominal first, once
     nominal = options.criteria_aggregation
     if nominal != options.priorities_aggregation or nominal not in METHODS:
         raise UsageError(
@@ -518,7 +585,7 @@ def _evidence(args: argparse.Namespace) -> str:
         records = [r for r in records if r.criterion == args.criterion]
     if args.format in ("jsonl", "json", "csv"):
         return write_evidence(records, args.format)
-    from renewal_score.render import evidence_table, render_tables
+    from renewal_score.reports.tabular import evidence_table, render_tables
 
     if args.format in ("text", "table"):
         return evidence_table(records, {r.id: str(agenda.origin(r.id)) for r in records})
@@ -553,7 +620,7 @@ def _evidence(args: argparse.Namespace) -> str:
 
 
 def _schema(args: argparse.Namespace) -> str:
-    schema = model_names()[args.model].model_json_schema()
+    schema = schema_models()[args.model].model_json_schema()
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
@@ -629,14 +696,14 @@ def _plugins(args: argparse.Namespace) -> str:
     headers = ["name", "version", "source", "hooks", "priorities, criteria", "evidence"]
     if args.format in ("text", "table"):
         return tabulate(table, headers, tablefmt="simple", disable_numparse=True) + "\n" + notes
-    from renewal_score.render import render_tables
+    from renewal_score.reports.tabular import render_tables
 
     return render_tables("Plugins", [("Plugins loaded", headers, table)], args.format, notes)
 
 
 def _new_plugin(args: argparse.Namespace) -> str:
-    from renewal_score.engine import default_subject
     from renewal_score.scaffold import new_plugin
+    from renewal_score.selection import default_subject
 
     agenda = checked_agenda(_inputs(args))
     taken = {*agenda.priorities, *agenda.criteria}

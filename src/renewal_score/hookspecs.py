@@ -19,15 +19,9 @@ from typing import Any
 
 import pluggy
 
-from renewal_score.models import (
-    Assessment,
-    Criterion,
-    Evidence,
-    Observation,
-    Priority,
-    ScoringContext,
-    Subject,
-)
+from renewal_score.method import ScoringContext
+from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
+from renewal_score.results import Assessment
 
 PROJECT_NAME = "renewal_score"
 

@@ -1,12 +1,9 @@
-"""The data model: what plugins and users supply, and what scoring produces.
+"""The input data model: what plugins and users supply.
 
 Every model is a frozen pydantic v2 model that rejects unknown fields, so a typo in a data file
-is an error rather than a silently ignored key, and every model exports a JSON Schema.
-
-Inputs:  Subject, Priority, Criterion (with its ordered RubricLevel list, or an Indicator of
-         Components), Evidence (with Source), Observation.
-Outputs: Assessment, CriterionScore (with Coverage), PriorityScore, OverallScore, Method,
-         Manifest, Scorecard.
+is an error rather than a silently ignored key, and every model exports a JSON Schema:
+Subject, Priority, Criterion (with its ordered RubricLevel list, or an Indicator of
+Components), Evidence (with Source), Observation. What scoring produces is in ``results``.
 """
 
 from __future__ import annotations
@@ -26,8 +23,6 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.0"
-
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120),
@@ -44,7 +39,6 @@ GradeText = Annotated[str, StringConstraints(pattern=r"^[A-F][1-6]$")]
 EvidenceKind = Literal["declaratory", "concrete"]
 Effect = Literal["advance", "setback"]
 DatePrecision = Literal["year", "quarter", "month", "day"]
-Status = Literal["achieved", "on track", "signs of progress", "stalled", "cannot rate"]
 
 
 class Frozen(BaseModel):
@@ -223,9 +217,11 @@ class Criterion(Frozen):
                 return index
         raise ValueError(level_id)
 
-    def level_score(self, index: int) -> float:
-        """Normalised score of a rubric level: equally spaced from 0 (lowest) to 100 (highest)."""
-        return 100.0 * index / (len(self.rubric) - 1)
+    def level_scores(self, spacing: float = 1.0) -> list[float]:
+        """Normalised scores of the rubric's levels, 100 (k / (L - 1)) ** spacing: from 0
+        (lowest) to 100 (highest), equally spaced by default (methodology §5)."""
+        last = len(self.rubric) - 1
+        return [100.0 * (k / last) ** spacing for k in range(last + 1)]
 
 
 class Source(Frozen):
@@ -291,275 +287,3 @@ class Observation(Frozen):
     def kind(self) -> EvidenceKind:
         """A measurement is concrete evidence: it records what is, not what was said."""
         return "concrete"
-
-
-DEFAULT_RELIABILITY_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.2}
-DEFAULT_CREDIBILITY_WEIGHTS = {"1": 1.0, "2": 0.8, "3": 0.6, "4": 0.4, "5": 0.2, "6": 0.2}
-"""Credibility weights of Admiralty grades. F and 6 mean "cannot be judged": such a claim earns
-no more trust than the lowest judged grade, rather than the middle of the scale."""
-
-
-class ScoringContext(Frozen):
-    """The settings of one scoring run that a criterion scorer needs."""
-
-    as_of: dt.date
-    subject: Identifier
-    reliability_weights: dict[str, float] = Field(
-        default_factory=lambda: dict(DEFAULT_RELIABILITY_WEIGHTS)
-    )
-    credibility_weights: dict[str, float] = Field(
-        default_factory=lambda: dict(DEFAULT_CREDIBILITY_WEIGHTS)
-    )
-
-    def grade_weight(self, grade: str) -> float:
-        """Weight of a record in [0, 1]: source reliability times information credibility."""
-        return self.reliability_weights[grade[0]] * self.credibility_weights[grade[1]]
-
-    def grade_weights(self) -> dict[str, float]:
-        """The weight of every grade, for loops over many records."""
-        return _grade_table(
-            tuple(self.reliability_weights.items()), tuple(self.credibility_weights.items())
-        )
-
-
-@functools.lru_cache(maxsize=16)
-def _grade_table(
-    reliability: tuple[tuple[str, float], ...], credibility: tuple[tuple[str, float], ...]
-) -> dict[str, float]:
-    return {r + c: rw * cw for r, rw in reliability for c, cw in credibility}
-
-
-# ---------------------------------------------------------------------------------------------
-# Results
-
-
-class Assessment(Frozen):
-    """What scoring concludes about one criterion; returned by the ``score_criterion`` hook."""
-
-    score: float | None = Field(
-        ge=0,
-        le=100,
-        description="0-100, or null when no evidence rates it.",
-    )
-    level: Identifier | None = Field(
-        description="The rubric level the evidence shows, grades aside: advances raise it, "
-        "setbacks set it. The score discounts it by the grades.",
-    )
-    level_label: str | None
-    evidence: tuple[Identifier, ...] = Field(
-        description="Ids of the records that decided it: those that moved the score.",
-    )
-    deltas: tuple[float, ...] = Field(
-        default=(),
-        description="How far each of those records moved the score, in the same order; "
-        "they add up to the score (to rounding).",
-    )
-    evidence_count: int = Field(ge=0, description="Records counted for this criterion.")
-    confidence: float = Field(ge=0, le=1)
-    concrete_score: float | None = Field(
-        default=None,
-        ge=0,
-        le=100,
-        description="The score from concrete evidence alone.",
-    )
-    say_do_gap: float | None = Field(
-        default=None,
-        ge=0,
-        le=100,
-        description="Percentage of the grade-weighted evidence that is declaratory.",
-    )
-
-
-class Coverage(Frozen):
-    """How much evidence stands behind a criterion, so that a reader sees where it is thin."""
-
-    records: int = Field(description="Evidence records and observations counted.")
-    concrete: int
-    declaratory: int
-    grades: dict[str, int] = Field(description="Records counted per Admiralty grade.")
-    newest: str | None = Field(description="Date of the newest record counted, as stated.")
-
-
-class CriterionScore(Assessment):
-    id: Identifier
-    title: str
-    priority: Identifier
-    weight: float = Field(description="Normalised weight within its priority.")
-    scored_by: str = Field(description="The plugin whose score_criterion hook scored it.")
-    coverage: Coverage
-
-
-class PriorityScore(Frozen):
-    id: Identifier
-    title: str
-    weight: float = Field(description="Normalised weight in the overall index.")
-    score: float | None
-    target: float
-    gap: float | None = Field(description="Points below target (0 when achieved).")
-    status: Status
-    confidence: float
-    evidence_count: int
-    say_do_gap: float | None
-    concrete_score: float | None
-    rank: int = Field(description="1 = where action is most needed (largest gap).")
-    criteria: tuple[CriterionScore, ...]
-
-
-class OverallScore(Frozen):
-    score: float | None
-    say_do_gap: float | None
-    concrete_score: float | None
-    confidence: float
-    evidence_count: int
-
-
-class ExcludedEvidence(Frozen):
-    """Records loaded but not counted, by reason, so nothing is dropped silently."""
-
-    after_as_of: int = 0
-    other_subject: int = 0
-    below_grade: int = 0
-    expired: int = 0
-
-
-class SkippedPlugin(Frozen):
-    """A plugin left out of the run with --keep-going, and why: what it would have scored is
-    missing from the scorecard."""
-
-    name: str
-    reason: str
-
-
-class Method(Frozen):
-    aggregation: str
-    priority_weights: dict[str, float]
-    criterion_weights: dict[str, float]
-    reliability_weights: dict[str, float]
-    credibility_weights: dict[str, float]
-    min_grade_weight: float = Field(description="Evidence with a lower grade weight is left out.")
-    status_bands: dict[str, float]
-    plugins: tuple[str, ...]
-    description: str
-
-
-class PluginVersion(Frozen):
-    name: str
-    version: str
-    source: str
-
-
-class Manifest(Frozen):
-    """What is needed to reproduce a scorecard, or to tell why two of them differ."""
-
-    renewal_score_version: str
-    as_of: dt.date
-    subject: Identifier
-    plugins: tuple[PluginVersion, ...]
-    weights: dict[str, float] = Field(description="Weight overrides given for the run, by id.")
-    criteria_aggregation: str
-    priorities_aggregation: str
-    min_grade_weight: float
-    seed: int | None = Field(default=None, description="Random seed, for sampled analyses.")
-    evidence_records: int = Field(description="Evidence records and observations loaded.")
-    evidence_sha256: str = Field(
-        description="SHA-256 of the loaded evidence records, then observations, each list as "
-        "compact JSON (fields in model order) sorted by id.",
-    )
-
-
-class Scorecard(Frozen):
-    """The complete, self-describing result of one scoring run."""
-
-    schema_version: str = SCHEMA_VERSION
-    as_of: dt.date
-    subject: Subject
-    overall: OverallScore
-    method: Method
-    priorities: tuple[PriorityScore, ...]
-    ranking: tuple[Identifier, ...] = Field(
-        description="Priority ids, where action is most needed first.",
-    )
-    excluded: ExcludedEvidence
-    skipped_plugins: tuple[SkippedPlugin, ...] = ()
-    manifest: Manifest
-
-    def not_counted(self) -> list[tuple[int, str]]:
-        """Records loaded but left out of this run, as (count, why) for each reason that applies."""
-        excluded = self.excluded
-        reasons = [
-            (excluded.after_as_of, f"dated after {self.as_of.isoformat()}"),
-            (excluded.other_subject, "about other subjects"),
-            (excluded.below_grade, f"with a grade weight below {self.method.min_grade_weight:g}"),
-            (excluded.expired, "too old to count any more"),
-        ]
-        return [(count, why) for count, why in reasons if count]
-
-    def to_records(self) -> list[dict[str, str | float | int | None]]:
-        """One flat row per (subject, priority, criterion), ready for ``pandas.DataFrame``.
-
-        The columns are ``RECORD_COLUMNS``, the same as the CSV report's.
-        """
-        rows = []
-        for priority in sorted(self.priorities, key=lambda p: p.rank):
-            for criterion in priority.criteria:
-                values = (
-                    self.subject.id,
-                    self.as_of.isoformat(),
-                    priority.id,
-                    priority.title,
-                    priority.rank,
-                    priority.score,
-                    priority.gap,
-                    priority.status,
-                    criterion.id,
-                    criterion.title,
-                    criterion.weight,
-                    criterion.score,
-                    criterion.level,
-                    criterion.concrete_score,
-                    criterion.confidence,
-                    " ".join(criterion.evidence),
-                    criterion.coverage.records,
-                    criterion.coverage.concrete,
-                    criterion.coverage.declaratory,
-                    criterion.coverage.newest,
-                )
-                rows.append(dict(zip(RECORD_COLUMNS, values, strict=True)))
-        return rows
-
-
-RECORD_COLUMNS = (
-    "subject",
-    "as_of",
-    "priority",
-    "priority_title",
-    "priority_rank",
-    "priority_score",
-    "priority_gap",
-    "priority_status",
-    "criterion",
-    "criterion_title",
-    "criterion_weight",
-    "criterion_score",
-    "criterion_level",
-    "criterion_concrete_score",
-    "criterion_confidence",
-    "criterion_evidence",
-    "coverage_records",
-    "coverage_concrete",
-    "coverage_declaratory",
-    "coverage_newest",
-)
-"""Columns of ``Scorecard.to_records()`` and of the CSV report, in order (documented in the
-README); ``criterion_evidence`` holds the deciding record ids separated by spaces."""
-
-
-def model_names() -> dict[str, type[BaseModel]]:
-    """Models whose JSON Schema the command line can print."""
-    return {
-        "evidence": Evidence,
-        "observation": Observation,
-        "criterion": Criterion,
-        "priority": Priority,
-        "scorecard": Scorecard,
-    }

@@ -39,13 +39,9 @@ from renewal_score.errors import (
     RenewalScoreError,
     UsageError,
 )
-from renewal_score.models import (
-    Assessment,
-    Criterion,
-    Evidence,
-    Observation,
-    ScoringContext,
-)
+from renewal_score.method import ScoringContext
+from renewal_score.models import Criterion, Evidence, Observation
+from renewal_score.results import Assessment
 
 ENTRY_POINT_GROUP = "renewal_score"
 
@@ -57,7 +53,7 @@ Renderer = Callable[..., str]
 CORE_PLUGINS: tuple[str, ...] = (
     "renewal_score.scoring",
     "renewal_score.aggregation",
-    "renewal_score.render",
+    "renewal_score.reports",
 )
 """Default implementations of the method's hooks; always loaded, and always overridable."""
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from renewal_score.agenda import Agenda, collect_agenda
 from renewal_score.datafiles import DataSet
-from renewal_score.engine import RunOptions, build_scorecard
+from renewal_score.engine import build_scorecard
+from renewal_score.options import RunOptions
 from renewal_score.errors import Location
 from renewal_score.hookspecs import hookimpl
 from renewal_score.models import (
@@ -23,10 +24,10 @@ from renewal_score.models import (
     Evidence,
     Observation,
     Priority,
-    Scorecard,
     Source,
     Subject,
 )
+from renewal_score.results import Scorecard
 from renewal_score.plugins import PluginHost, load_plugins
 from renewal_score.records import EvidenceRecords
 
@@ -113,7 +114,7 @@ def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 5
     For every criterion the plugins define (and the built-ins', with ``builtins``), under
     the plugins' own ``score_criterion`` where they have one:
 
-    - every score is within [0, 100] (or None when unrated), every confidence within [0, 1];
+    - every score is within [0, 100] (or None when unrated), every certainty within [0, 1];
     - adding a concrete record that advances a criterion never lowers its score;
     - the scorecard does not depend on the order in which evidence records arrive;
     - scoring the same evidence twice gives the same scorecard.
@@ -172,7 +173,8 @@ def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 5
         scores = [c for p in card.priorities for c in p.criteria]
         for item in scores:
             assert item.score is None or 0 <= item.score <= 100, item
-            assert 0 <= item.confidence <= 1, item
+            if item.uncertainty is not None:
+                assert 0 <= item.uncertainty.certainty <= 1, item
         for priority in card.priorities:
             assert priority.score is None or 0 <= priority.score <= 100, priority
         assert scorecard(evidence) == card, "scoring the same evidence twice differs"

@@ -1,5 +1,6 @@
 """Scores over time and across subjects: the same scoring run repeated at several dates, or
-for several subjects side by side, with z-scores and ranks for the comparison."""
+for several subjects side by side, each with its coverage so that no date or subject is
+ranked above another only because fewer of its criteria were rated."""
 
 from __future__ import annotations
 
@@ -13,21 +14,26 @@ from typing import Literal
 from pydantic import Field
 
 from renewal_score.agenda import Agenda
-from renewal_score.engine import RunOptions, build_scorecard, subject_scores
+from renewal_score.engine import build_scorecard, subject_scores
 from renewal_score.errors import UsageError
 from renewal_score.models import Frozen
+from renewal_score.options import RunOptions
 from renewal_score.plugins import PluginHost
 from renewal_score.scoring import PRECISION
 
-Step = Literal["month", "quarter", "year"]
+Every = Literal["month", "quarter", "year"]
 MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
 
 
 class TrendPoint(Frozen):
     as_of: dt.date
     overall: float | None
+    overall_low: float | None
+    overall_high: float | None
     priorities: dict[str, float | None]
     criteria: dict[str, float | None]
+    rated: int = Field(description="Criteria rated by evidence at this date.")
+    criteria_count: int
     evidence_count: int
 
 
@@ -35,12 +41,12 @@ class Trend(Frozen):
     """Scores of one subject at each date from ``start`` to ``end``."""
 
     subject: str
-    every: Step
+    every: Every
     points: tuple[TrendPoint, ...]
     titles: dict[str, str] = Field(description="Titles of the priorities and criteria, by id.")
 
 
-def dates(start: dt.date, end: dt.date, every: Step) -> list[dt.date]:
+def dates(start: dt.date, end: dt.date, every: Every) -> list[dt.date]:
     """``start``, then every month, quarter or year after it, up to ``end`` (days past a short
     month's end fall on its last day)."""
     if end < start:
@@ -60,7 +66,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def trend(
-    agenda: Agenda, host: PluginHost, options: RunOptions, points: Sequence[dt.date], every: Step
+    agenda: Agenda, host: PluginHost, options: RunOptions, points: Sequence[dt.date], every: Every
 ) -> Trend:
     """The scorecard's headline figures at each date (the options' own as-of is ignored)."""
     cards = [build_scorecard(agenda, host, replace(options, as_of=day)) for day in points]
@@ -73,8 +79,12 @@ def trend(
             TrendPoint(
                 as_of=card.as_of,
                 overall=card.overall.score,
+                overall_low=card.overall.uncertainty.low if card.overall.uncertainty else None,
+                overall_high=card.overall.uncertainty.high if card.overall.uncertainty else None,
                 priorities={p.id: p.score for p in card.priorities},
                 criteria={c.id: c.score for p in card.priorities for c in p.criteria},
+                rated=card.overall.rated,
+                criteria_count=card.overall.criteria_count,
                 evidence_count=card.overall.evidence_count,
             )
             for card in cards
@@ -83,48 +93,79 @@ def trend(
     )
 
 
-class SubjectScores(Frozen):
-    """One item (a priority, or the overall index) across subjects."""
+class SubjectRow(Frozen):
+    """One subject of a comparison."""
 
-    id: str
+    subject: str
     title: str
-    scores: dict[str, float | None]
-    z_scores: dict[str, float | None] = Field(
+    overall: float | None = Field(description="Null when it cannot be rated.")
+    rank: int | None = Field(description="1 = highest overall score; ties share a rank.")
+    z_score: float | None = Field(
         description="(score - mean) / standard deviation across the rated subjects.",
     )
-    ranks: dict[str, int | None] = Field(description="1 = highest score; ties share a rank.")
+    priorities: dict[str, float | None]
+    rated: int = Field(description="Criteria rated by evidence.")
+    criteria_count: int
+    coverage_flag: bool = Field(
+        description="Ranked above a subject with more of its criteria rated: the order may "
+        "owe something to missing evidence.",
+    )
 
 
 class Comparison(Frozen):
     """Several subjects scored side by side on the same agenda, as of one date."""
 
     as_of: dt.date
-    subjects: dict[str, str]
-    overall: SubjectScores
-    priorities: tuple[SubjectScores, ...]
+    unrated: str = Field(description="How criteria without evidence counted.")
+    min_coverage: float
+    priorities: dict[str, str] = Field(description="Priority titles by id.")
+    subjects: tuple[SubjectRow, ...] = Field(description="By rank, then id.")
 
 
 def compare(
     agenda: Agenda, host: PluginHost, options: RunOptions, subjects: Sequence[str]
 ) -> Comparison:
-    """Score each subject with the same options; add z-scores and ranks per item."""
-    scores = subject_scores(agenda, host, options, subjects)
-
-    def item(item_id: str, title: str, pick: dict[str, float | None]) -> SubjectScores:
-        return SubjectScores(
-            id=item_id, title=title, scores=pick, z_scores=_z_scores(pick), ranks=_ranks(pick)
+    """Score each subject with the same options; rank and z-score the overall index, flag
+    rankings that coverage differences may explain, and leave unrated below the minimum
+    coverage."""
+    method = options.method
+    found = subject_scores(agenda, host, options, subjects)
+    total = len(agenda.criteria)
+    overall = {
+        s: (value if total and rated / total >= method.min_coverage else None)
+        for s, (_, value, rated) in found.items()
+    }
+    ranks, z_scores = _ranks(overall), _z_scores(overall)
+    rows = [
+        SubjectRow(
+            subject=s,
+            title=agenda.subjects[s].title,
+            overall=overall[s],
+            rank=ranks[s],
+            z_score=z_scores[s],
+            priorities=found[s][0],
+            rated=found[s][2],
+            criteria_count=total,
+            coverage_flag=_coverage_flag(s, ranks, {o: found[o][2] for o in subjects}),
         )
-
+        for s in subjects
+    ]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.subject))
     return Comparison(
         as_of=options.as_of,
-        subjects={s: agenda.subjects[s].title for s in subjects},
-        overall=item(
-            "overall", "Overall renewal index", {s: overall for s, (_, overall) in scores.items()}
-        ),
-        priorities=tuple(
-            item(p.id, p.title, {s: by_priority[p.id] for s, (by_priority, _) in scores.items()})
-            for p in agenda.priorities.values()
-        ),
+        unrated=method.unrated,
+        min_coverage=method.min_coverage,
+        priorities={p.id: p.title for p in agenda.priorities.values()},
+        subjects=tuple(rows),
+    )
+
+
+def _coverage_flag(subject: str, ranks: dict[str, int | None], rated: dict[str, int]) -> bool:
+    """Whether the subject ranks above one with more of its criteria rated."""
+    mine = ranks[subject]
+    return mine is not None and any(
+        rank is not None and mine < rank and rated[other] > rated[subject]
+        for other, rank in ranks.items()
     )
 
 
@@ -142,9 +183,5 @@ def _z_scores(scores: dict[str, float | None]) -> dict[str, float | None]:
 
 def _ranks(scores: dict[str, float | None]) -> dict[str, int | None]:
     """Competition ranks (1, 2, 2, 4): one more than the number of higher scores."""
-    ranks: dict[str, int | None] = dict.fromkeys(scores)
-    ordered = sorted((v, s) for s, v in scores.items() if v is not None)[::-1]
-    for position, (value, subject) in enumerate(ordered, start=1):
-        previous = ordered[position - 2] if position > 1 else None
-        ranks[subject] = ranks[previous[1]] if previous and previous[0] == value else position
-    return ranks
+    rated = [v for v in scores.values() if v is not None]
+    return {s: None if v is None else 1 + sum(o > v for o in rated) for s, v in scores.items()}

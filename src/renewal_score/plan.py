@@ -1,0 +1,111 @@
+"""How criterion scores become priority scores and the overall index: weights, aggregators
+and the rule for criteria without evidence, applied alike to central scores and to draws."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from renewal_score.agenda import Agenda
+from renewal_score.aggregation import Aggregator, aggregate, normalise
+from renewal_score.errors import UsageError
+from renewal_score.method import MethodSettings
+from renewal_score.models import Criterion
+from renewal_score.options import RunOptions
+from renewal_score.plugins import PluginHost
+from renewal_score.results import Assessment
+from renewal_score.scoring import INDICATOR_GRID, PRECISION
+from renewal_score.uncertainty import Distribution
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How criterion scores become priority scores and the overall index: one rule, applied
+    to the central scores and to every draw alike."""
+
+    priority_weights: dict[str, float]
+    """Normalised weights of the priorities."""
+    within: dict[str, dict[str, float]]
+    """Normalised weights of each priority's criteria."""
+    combine_criteria: Aggregator
+    combine_priorities: Aggregator
+
+    def priorities(self, values: Mapping[str, float | None]) -> dict[str, float | None]:
+        """Each priority's score from its criteria's values (None: left out)."""
+        return {
+            priority: _rounded(
+                aggregate(
+                    self.combine_criteria, [values[c] for c in weights], [*weights.values()]
+                )
+            )
+            for priority, weights in self.within.items()
+        }
+
+    def overall(self, priorities: Mapping[str, float | None]) -> float | None:
+        """The overall index from the priorities' scores."""
+        return _rounded(
+            aggregate(
+                self.combine_priorities,
+                [priorities[p] for p in self.priority_weights],
+                [*self.priority_weights.values()],
+            )
+        )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, PRECISION)
+
+
+def plan_of(agenda: Agenda, host: PluginHost, options: RunOptions) -> Plan:
+    """The weights and aggregators a run uses."""
+    aggregators = host.aggregations()
+
+    def weight_of(item_id: str, nominal: float) -> float:
+        return options.weights.get(item_id, nominal)
+
+    priorities = normalise(
+        {p.id: weight_of(p.id, p.weight) for p in agenda.priorities.values()}, "priorities"
+    )
+    within = {
+        p.id: normalise({c.id: weight_of(c.id, c.weight) for c in agenda.criteria_of(p.id)}, p.id)
+        for p in agenda.priorities.values()
+    }
+    return Plan(
+        priorities,
+        within,
+        _aggregator(aggregators, options.criteria_aggregation),
+        _aggregator(aggregators, options.priorities_aggregation),
+    )
+
+
+def _aggregator(aggregators: Mapping[str, Aggregator], name: str) -> Aggregator:
+    if name not in aggregators:
+        raise UsageError(f"unknown aggregation {name!r} (known: {', '.join(sorted(aggregators))})")
+    return aggregators[name]
+
+
+def level_grid(criterion: Criterion, method: MethodSettings) -> list[float]:
+    """The scores a criterion can take: its rubric's levels, or a grid for an indicator."""
+    return criterion.level_scores(method.level_spacing) if criterion.rubric else list(INDICATOR_GRID)
+
+
+def aggregated_value(score: float | None, method: MethodSettings) -> float | None:
+    """What a criterion's score counts as in aggregates: an unrated one at the lowest level
+    (conservative) or not at all (available-case)."""
+    if score is None and method.unrated == "conservative":
+        return 0.0
+    return score
+
+
+def belief_of(
+    criterion: Criterion, assessment: Assessment, method: MethodSettings
+) -> Distribution | None:
+    """The distribution a criterion's draws come from: its scorer's (a scorer that gives
+    none is taken as certain), every level alike when unrated and counted conservatively,
+    none when it is left out."""
+    if assessment.score is not None:
+        return assessment.distribution or ((assessment.score, 1.0),)
+    if method.unrated == "conservative":
+        grid = level_grid(criterion, method)
+        return tuple((value, 1.0 / len(grid)) for value in grid)
+    return None

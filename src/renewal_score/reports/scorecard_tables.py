@@ -1,0 +1,162 @@
+"""The tables and lines of a scorecard that the text, Markdown and CSV reports share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from renewal_score.reports.formatting import (
+    certainty_text,
+    fmt,
+    interval_text,
+    percent,
+    plural,
+    status_text,
+)
+from renewal_score.results import PriorityScore, Scorecard
+
+Cell = Callable[[str], str]
+"""How a renderer makes text from data safe for its format."""
+
+
+def headline(card: Scorecard) -> list[str]:
+    """The headline figures, one line each."""
+    overall = card.overall
+    lines = [
+        f"Overall renewal index: {fmt(overall.score)} / 100 (5-95 %: "
+        f"{interval_text(overall.uncertainty)}; {status_text(overall.status, overall.uncertainty)})",
+        f"Concrete evidence alone: {fmt(overall.concrete_score)}; criteria rated: "
+        f"{overall.rated} of {overall.criteria_count}",
+        f"Say-do gap: {fmt(overall.say_do_gap, 0, '%')} of the events (each weighed by how "
+        "likely it happened) are declaratory",
+        f"Evidence counted: {plural(overall.evidence_count, 'record')} reporting "
+        f"{plural(overall.events, 'event')}; newest "
+        f"{card.manifest.newest_evidence.isoformat() if card.manifest.newest_evidence else '-'}",
+        f"Recommendation: {card.recommendation.text}",
+    ]
+    if reasons := card.not_counted():
+        lines.append(
+            "Not counted: " + ", ".join(f"{plural(n, 'record')} {why}" for n, why in reasons)
+        )
+    lines += [
+        f"Left out, so not scored: plugin {p.name!r}: {p.reason}" for p in card.skipped_plugins
+    ]
+    lines += [f"Warning: {warning}" for warning in card.warnings]
+    return lines
+
+
+PRIORITY_HEADERS = [
+    "rank",
+    "priority",
+    "score",
+    "5-95%",
+    "target",
+    "gap",
+    "status",
+    "rated",
+    "say-do",
+    "first",
+]
+PRIORITY_ALIGN = ("right", "left", "right", "right", "right", "right", "left", "right", "right", "right")
+
+
+def priority_rows(card: Scorecard, cell: Cell) -> list[list[Any]]:
+    return [
+        [
+            p.rank,
+            cell(p.title),
+            fmt(p.score),
+            interval_text(p.uncertainty),
+            fmt(p.target, 0),
+            fmt(p.gap),
+            status_text(p.status, p.uncertainty),
+            f"{p.rated}/{p.criteria_count}",
+            fmt(p.say_do_gap, 0, "%"),
+            percent(p.top_share),
+        ]
+        for p in sorted(card.priorities, key=lambda p: p.rank)
+    ]
+
+
+CRITERION_HEADERS = [
+    "criterion",
+    "weight",
+    "score",
+    "5-95%",
+    "level",
+    "certainty",
+    "concrete",
+    "decided by",
+]
+CRITERION_ALIGN = ("left", "right", "right", "right", "left", "left", "right", "left")
+
+
+def criterion_rows(priority: PriorityScore, cell: Cell) -> list[list[Any]]:
+    return [
+        [
+            cell(c.title),
+            fmt(c.weight, 2),
+            fmt(c.score),
+            interval_text(c.uncertainty),
+            cell(c.level_label or "-"),
+            certainty_text(c.uncertainty),
+            fmt(c.concrete_score),
+            cell(", ".join(c.evidence) or "-"),
+        ]
+        for c in priority.criteria
+    ]
+
+
+COVERAGE_HEADERS = ["criterion", "records", "events", "sources", "concrete", "declar.", "grades", "newest"]
+COVERAGE_ALIGN = ("left", "right", "right", "right", "right", "right", "left", "left")
+THIN = 1
+"""A criterion with this many counted events or fewer is marked as thinly evidenced."""
+
+
+def coverage_rows(card: Scorecard, cell: Cell) -> list[list[Any]]:
+    rows = []
+    for priority in sorted(card.priorities, key=lambda p: p.rank):
+        for c in priority.criteria:
+            cover = c.coverage
+            grades = " ".join(f"{grade}x{count}" for grade, count in cover.grades.items())
+            events = f"{cover.events} (thin)" if cover.events <= THIN else str(cover.events)
+            rows.append(
+                [
+                    cell(c.id),
+                    cover.records,
+                    events,
+                    cover.sources,
+                    cover.concrete,
+                    cover.declaratory,
+                    grades or "-",
+                    cell(cover.newest or "-"),
+                ]
+            )
+    return rows
+
+
+def method_lines(card: Scorecard) -> list[str]:
+    method = card.method
+    settings = method.settings
+    grades = " ".join(f"{k}={v:g}" for k, v in settings.reliability.items())
+    credibility = " ".join(f"{k}={v:g}" for k, v in settings.credibility.items())
+    bands = ", ".join(f"{k} from {v:g}" for k, v in settings.status_bands.items())
+    return [
+        f"Aggregation: {method.aggregation}.",
+        "Priority weights: "
+        + ", ".join(f"{k} {v:.4f}" for k, v in method.priority_weights.items())
+        + ".",
+        "Criterion weights within priorities: "
+        + ", ".join(f"{k} {v:.4f}" for k, v in method.criterion_weights.items())
+        + ".",
+        f"Probability that a report holds, reliability x credibility: {grades}; {credibility}.",
+        f"Level scores 100 (k / (L - 1)) ^ {settings.level_spacing:g}; statuses: achieved at "
+        f"the target, {bands}; certainty high from {settings.very_likely:g}, medium from "
+        f"{settings.likely:g}.",
+        f"Missing evidence: {settings.unrated}; an aggregate needs "
+        f"{settings.min_coverage:.0%} of its criteria rated; ranked by {settings.rank_by}; "
+        f"{settings.draws} draws, seed {settings.seed}; minimum grade probability "
+        f"{method.min_grade:g}.",
+        f"Plugins: {', '.join(method.plugins)}.",
+        method.description,
+    ]

@@ -1,0 +1,124 @@
+"""The scorecard as plain text for a terminal, and as GitHub-flavoured Markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from renewal_score.reports.formatting import (
+    READING_GUIDE,
+    TEXT_WIDTH,
+    escape_markdown,
+    one_line,
+    table,
+    title_of,
+    wrapper,
+)
+from renewal_score.reports.scorecard_tables import (
+    COVERAGE_ALIGN,
+    COVERAGE_HEADERS,
+    CRITERION_ALIGN,
+    CRITERION_HEADERS,
+    PRIORITY_ALIGN,
+    PRIORITY_HEADERS,
+    coverage_rows,
+    criterion_rows,
+    headline,
+    method_lines,
+    priority_rows,
+)
+from renewal_score.results import Scorecard
+
+if TYPE_CHECKING:
+    from renewal_score.agenda import Agenda
+
+
+def render_text(card: Scorecard) -> str:
+    """A plain-text report for a terminal, tables fitting 100 columns."""
+    wrap = wrapper(TEXT_WIDTH)
+    out = [*wrap(title_of(card)), ""]
+    out += [line for text in headline(card) for line in wrap(one_line(text))]
+    out += ["", "Priorities, where action is most needed first:"]
+    out.append(
+        table(
+            priority_rows(card, one_line),
+            PRIORITY_HEADERS,
+            PRIORITY_ALIGN,
+            "simple",
+            [None, 18, None, None, None, None, 17, None, None, None],
+        )
+    )
+    for priority in sorted(card.priorities, key=lambda p: p.rank):
+        out += ["", *wrap(f"{priority.rank}. {one_line(priority.title)} [{priority.id}]")]
+        out.append(
+            table(
+                criterion_rows(priority, one_line),
+                CRITERION_HEADERS,
+                CRITERION_ALIGN,
+                "simple",
+                [20, None, None, None, 11, 11, None, 16],
+            )
+        )
+    out += ["", "Evidence coverage (counted per criterion; thin: one event or none):"]
+    out.append(
+        table(
+            coverage_rows(card, one_line),
+            COVERAGE_HEADERS,
+            COVERAGE_ALIGN,
+            "simple",
+            [30, None, None, None, None, None, 18, None],
+        )
+    )
+    out += ["", "Method:"]
+    out += [line for text in method_lines(card) for line in wrap(text)]
+    out += ["", *wrap(READING_GUIDE)]
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(card: Scorecard, agenda: Agenda | None = None) -> str:
+    """A GitHub-flavoured Markdown report; every text from data is escaped. With the agenda,
+    it lists the statement and source of every record that decided a score."""
+    cell = escape_markdown
+    out = [f"# {cell(title_of(card))}", ""]
+    out += [f"- {cell(line)}" for line in headline(card)]
+    out += ["", "## Priorities, where action is most needed first", ""]
+    out.append(table(priority_rows(card, cell), PRIORITY_HEADERS, PRIORITY_ALIGN, "github"))
+    for priority in sorted(card.priorities, key=lambda p: p.rank):
+        out += ["", f"### {priority.rank}. {cell(priority.title)}", ""]
+        out.append(
+            table(criterion_rows(priority, cell), CRITERION_HEADERS, CRITERION_ALIGN, "github")
+        )
+    if agenda is not None:
+        out += ["", "## Records that decided the scores", ""]
+        out += _deciding_records(card, agenda)
+    out += ["", "## Evidence coverage", ""]
+    out.append(table(coverage_rows(card, cell), COVERAGE_HEADERS, COVERAGE_ALIGN, "github"))
+    out += ["", "## Method", ""]
+    out += [f"- {cell(line)}" for line in method_lines(card)]
+    out += ["", cell(READING_GUIDE)]
+    return "\n".join(out) + "\n"
+
+
+def _deciding_records(card: Scorecard, agenda: Agenda) -> list[str]:
+    """One bullet per deciding record: id, date, grade, statement and source."""
+    lines = []
+    for priority in sorted(card.priorities, key=lambda p: p.rank):
+        for criterion in priority.criteria:
+            for record_id in criterion.evidence:
+                record = agenda.record(record_id)
+                if record is None:
+                    continue
+                source = record.source
+                where = ", ".join(
+                    escape_markdown(part)
+                    for part in (source.publisher, source.date.isoformat() if source.date else "")
+                    if part
+                )
+                link = f", {escape_markdown(source.url)}" if source.url else ""
+                statement = getattr(record, "statement", "") or f"measured {record.criterion}"
+                lines.append(
+                    f"- `{escape_markdown(record.id)}` ({escape_markdown(record.date)}, "
+                    f"{record.grade}, {escape_markdown(criterion.id)}): "
+                    f"{escape_markdown(statement)} Source: {escape_markdown(source.title)}"
+                    f"{', ' + where if where else ''}{link}"
+                )
+    return lines or ["No record decided a score."]

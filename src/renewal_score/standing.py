@@ -1,0 +1,268 @@
+"""Where the priorities and the index stand, how sure we are, and where to act first.
+
+The central scores aggregate the criteria's central scores; the same aggregation of each
+draw of the criteria (``uncertainty.draw_scores``) gives the intervals, the probability that
+each status holds, and how often each priority ranks first. Coverage gates what is shown:
+an aggregate with fewer than ``min_coverage`` of its criteria rated "cannot rate"
+(methodology §8, §10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from renewal_score.agenda import Agenda
+from renewal_score.belief import nearest_level
+from renewal_score.coverage import Tally, say_do_gap
+from renewal_score.method import MethodSettings, RankBy
+from renewal_score.models import Criterion
+from renewal_score.options import RunOptions
+from renewal_score.plan import Plan, aggregated_value, level_grid
+from renewal_score.results import (
+    Assessment,
+    CriterionScore,
+    OverallScore,
+    PriorityScore,
+    Recommendation,
+    Status,
+    Uncertainty,
+)
+from renewal_score.scoring import PRECISION
+from renewal_score.uncertainty import Distribution, distribution_interval, draw_scores, interval, widened
+
+
+def status_of(score: float | None, target: float, method: MethodSettings) -> Status:
+    """A status word in the manner of policy trackers, from the score and the target."""
+    if score is None:
+        return "cannot rate"
+    if score >= target:
+        return "achieved"
+    bands = method.status_bands
+    if score >= bands["on track"]:
+        return "on track"
+    return "signs of progress" if score >= bands["signs of progress"] else "stalled"
+
+
+def gap_of(score: float | None, target: float) -> float | None:
+    return None if score is None else round(max(0.0, target - score), PRECISION)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Central scores and draws of every priority and of the index (None: cannot rate)."""
+
+    targets: dict[str, float]
+    weights: dict[str, float]
+    rated: dict[str, tuple[int, int]]
+    """Criteria rated, and in all, by priority."""
+    shown: dict[str, bool]
+    """Whether each priority has the coverage to be shown."""
+    central: dict[str, float | None]
+    overall: float | None
+    draws: list[dict[str, float | None]]
+    overall_draws: list[float | None]
+    top_shares: dict[str, float]
+    """How often each priority ranks first over the draws."""
+
+    @classmethod
+    def of(
+        cls,
+        agenda: Agenda,
+        plan: Plan,
+        criteria: Mapping[str, CriterionScore],
+        beliefs: Mapping[str, Distribution],
+        method: MethodSettings,
+        targets: dict[str, float],
+    ) -> Standing:
+        rated = {
+            p: (sum(criteria[c].score is not None for c in w), len(w))
+            for p, w in plan.within.items()
+        }
+        shown = {p: n > 0 and r / n >= method.min_coverage for p, (r, n) in rated.items()}
+        values = {c: aggregated_value(s.score, method) for c, s in criteria.items()}
+        central = plan.priorities(values)
+        drawn = draw_scores(beliefs, method.draws, method.seed)
+        draws = []
+        for d in range(method.draws):
+            sample = {c: drawn[c][d] if c in drawn else None for c in criteria}
+            draws.append(plan.priorities(sample))
+        standing = cls(
+            targets=targets,
+            weights=plan.priority_weights,
+            rated=rated,
+            shown=shown,
+            central=central,
+            overall=plan.overall(central),
+            draws=draws,
+            overall_draws=[plan.overall(d) for d in draws],
+            top_shares=dict.fromkeys(central, 0.0),
+        )
+        for draw in draws:
+            standing.top_shares[standing.ranked(draw, method.rank_by)[0]] += 1 / len(draws)
+        return standing
+
+    def ranked(self, scores: Mapping[str, float | None], rank_by: RankBy) -> list[str]:
+        """Priority ids, where action is most needed first: largest gap (or weight x gap),
+        then larger weight, then id; those that cannot be rated last."""
+
+        def key(priority: str) -> tuple[bool, float, float, str]:
+            score = scores[priority] if self.shown[priority] else None
+            gap = gap_of(score, self.targets[priority])
+            urgency = (gap or 0.0) * (self.weights[priority] if rank_by == "weighted-gap" else 1)
+            return gap is None, -urgency, -self.weights[priority], priority
+
+        return sorted(scores, key=key)
+
+    def uncertainty(
+        self,
+        central: float | None,
+        draws: Sequence[float | None],
+        target: float,
+        method: MethodSettings,
+    ) -> Uncertainty | None:
+        """The interval of the draws and the probability that the central status holds."""
+        values = [v for v in draws if v is not None]
+        if central is None or not values:
+            return None
+        status = status_of(central, target, method)
+        certainty = sum(status_of(v, target, method) == status for v in values) / len(values)
+        low, high = widened(interval(values), central)
+        return Uncertainty(
+            low=low, high=high, certainty=round(certainty, 4), label=method.certainty_label(certainty)
+        )
+
+
+def criterion_uncertainty(
+    criterion: Criterion,
+    assessment: Assessment,
+    belief: Distribution | None,
+    method: MethodSettings,
+) -> Uncertainty | None:
+    """A criterion's interval, and the probability that it stands at the level reported
+    (unrated and counted conservatively: at the lowest level, with the widest interval)."""
+    if belief is None:
+        return None
+    grid = level_grid(criterion, method)
+    score = assessment.score if assessment.score is not None else grid[0]
+    reported = nearest_level(score, grid)
+    total = sum(p for _, p in belief)
+    certainty = sum(p for v, p in belief if nearest_level(v, grid) == reported) / total
+    low, high = widened(distribution_interval(belief), score)
+    return Uncertainty(
+        low=low, high=high, certainty=round(certainty, 4), label=method.certainty_label(certainty)
+    )
+
+
+def priority_scores(
+    agenda: Agenda,
+    plan: Plan,
+    standing: Standing,
+    criteria: Mapping[str, CriterionScore],
+    tallies: Mapping[str, Tally],
+    options: RunOptions,
+) -> list[PriorityScore]:
+    """Every priority's score with its uncertainty, status, coverage and rank."""
+    method = options.method
+    shown = {p: standing.central[p] if standing.shown[p] else None for p in standing.central}
+    rank = {p: i for i, p in enumerate(standing.ranked(shown, method.rank_by), start=1)}
+    shares = standing.top_shares
+    concrete_scores = plan.priorities(
+        {c.id: aggregated_value(c.concrete_score, method) for c in criteria.values()}
+    )
+    priorities = []
+    for priority in agenda.priorities.values():
+        members = [criteria[c] for c in plan.within[priority.id]]
+        score = shown[priority.id]
+        target = standing.targets[priority.id]
+        concrete = concrete_scores[priority.id]
+        counted = [tallies[c.id] for c in members]
+        priorities.append(
+            PriorityScore(
+                id=priority.id,
+                title=priority.title,
+                weight=round(plan.priority_weights[priority.id], PRECISION),
+                score=score,
+                uncertainty=standing.uncertainty(
+                    score, [d[priority.id] for d in standing.draws], target, method
+                ),
+                target=target,
+                gap=gap_of(score, target),
+                status=status_of(score, target, method),
+                rated=standing.rated[priority.id][0],
+                criteria_count=standing.rated[priority.id][1],
+                evidence_count=sum(t.coverage.records for t in counted),
+                events=sum(t.coverage.events for t in counted),
+                say_do_gap=_rounded(say_do_gap(counted)),
+                concrete_score=concrete if standing.shown[priority.id] else None,
+                rank=rank[priority.id],
+                top_share=round(shares[priority.id], 4) if score is not None else None,
+                criteria=tuple(members),
+            )
+        )
+    return priorities
+
+
+def overall_score(
+    plan: Plan,
+    standing: Standing,
+    criteria: Mapping[str, CriterionScore],
+    tallies: Sequence[Tally],
+    method: MethodSettings,
+) -> OverallScore:
+    """The overall index, shown when enough of all the criteria are rated."""
+    rated = sum(r for r, _ in standing.rated.values())
+    total = sum(n for _, n in standing.rated.values())
+    shown = total > 0 and rated / total >= method.min_coverage
+    score = standing.overall if shown else None
+    target = round(sum(plan.priority_weights[p] * t for p, t in standing.targets.items()), PRECISION)
+    concrete = plan.overall(
+        plan.priorities({c.id: aggregated_value(c.concrete_score, method) for c in criteria.values()})
+    )
+    return OverallScore(
+        score=score,
+        uncertainty=standing.uncertainty(score, standing.overall_draws, target, method),
+        target=target,
+        status=status_of(score, target, method),
+        rated=rated,
+        criteria_count=total,
+        say_do_gap=_rounded(say_do_gap(tallies)),
+        concrete_score=concrete if shown else None,
+        evidence_count=sum(t.coverage.records for t in tallies),
+        events=sum(t.coverage.events for t in tallies),
+    )
+
+
+def recommendation(
+    ranked: Sequence[PriorityScore], standing: Standing, method: MethodSettings
+) -> Recommendation:
+    """Where to act first, how often that holds over the draws, and whether it leads clearly."""
+    shares, rank_by = standing.top_shares, method.rank_by
+    contenders = {p: round(s, 4) for p, s in sorted(shares.items(), key=lambda i: (-i[1], i[0])) if s > 0}
+    top = ranked[0] if ranked and ranked[0].score is not None else None
+    if top is None:
+        return Recommendation(
+            top=None,
+            share=None,
+            clear=False,
+            contenders={},
+            rank_by=rank_by,
+            text="No priority can be rated, so there is no recommendation yet: gather evidence.",
+        )
+    share = shares[top.id]
+    clear = share >= method.likely
+    if clear:
+        text = f"Act first on {top.id}: it ranks first in {share:.0%} of draws."
+    else:
+        listed = ", ".join(f"{p} ({s:.0%})" for p, s in contenders.items())
+        text = (
+            f"{top.id} ranks first, but the evidence cannot yet separate the priorities: "
+            f"ranked first in {listed} of draws."
+        )
+    return Recommendation(
+        top=top.id, share=round(share, 4), clear=clear, contenders=contenders, rank_by=rank_by, text=text
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, PRECISION)
