@@ -37,7 +37,7 @@ HOOKS = [
 
 TUTORIAL_CRITERION = "coercion.export-controls"
 TUTORIAL_PRIORITY = "coercion-resilience"
-TUTORIAL_SCORE = 24.0
+TUTORIAL_SCORE = 16.6667
 """What docs/plugins.md says its plugin adds, where, and the score its scorer gives."""
 
 

@@ -62,7 +62,7 @@ def report_json(*args: str, cwd: Path) -> dict[str, Any]:
 
 def criterion_counts(card: dict[str, Any]) -> dict[str, int]:
     """Evidence counted per criterion of a JSON report, and in all (as "total")."""
-    counts = {c["id"]: c["evidence_count"] for p in card["priorities"] for c in p["criteria"]}
+    counts = {c["id"]: c["coverage"]["records"] for p in card["priorities"] for c in p["criteria"]}
     return {**counts, "total": sum(counts.values())}
 
 

@@ -67,7 +67,7 @@ def test_report_scores_the_new_priority_alongside_the_builtins(venv: Venv) -> No
     for criterion_id, expected in EXPECTED_EVIDENCE.items():
         criterion = criteria[criterion_id]
         assert isinstance(criterion["score"], int | float)
-        assert criterion["evidence_count"] == len(expected)
+        assert criterion["coverage"]["records"] == len(expected)
         assert set(criterion["evidence"]) <= expected
     assert PLUGIN_NAME in plugin_names(report)
 

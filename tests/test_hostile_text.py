@@ -10,10 +10,13 @@ import json
 import pytest
 
 from renewal_score.agenda import collect_agenda
-from renewal_score.engine import RunOptions, build_scorecard
-from renewal_score.html import render_html
-from renewal_score.models import RECORD_COLUMNS, Scorecard
-from renewal_score.render import render_csv, render_json, render_markdown, render_text
+from renewal_score.engine import build_scorecard
+from renewal_score.options import RunOptions
+from renewal_score.reports import render_json
+from renewal_score.reports.html import render_html
+from renewal_score.reports.tabular import render_csv
+from renewal_score.reports.text import render_markdown, render_text
+from renewal_score.results import RECORD_COLUMNS, Scorecard
 from renewal_score.testing import StaticPlugin, make_host
 
 HOSTILE = (

@@ -21,9 +21,10 @@ import pytest
 
 from renewal_score.agenda import Agenda
 from renewal_score.api import checked_agenda, load_inputs, run
-from renewal_score.engine import RunOptions
-from renewal_score.html import CSP, anchor_id, render_html, safe_url
-from renewal_score.models import Scorecard, SkippedPlugin
+from renewal_score.options import RunOptions
+from renewal_score.reports.html import render_html
+from renewal_score.reports.html.page import CSP, anchor_id, safe_url
+from renewal_score.results import Scorecard, SkippedPlugin
 from renewal_score.testing import StaticPlugin, make_host
 from renewal_score.trend import Trend, dates, trend
 
@@ -272,7 +273,13 @@ def test_one_svg_per_chart_and_one_bar_per_priority(default: Run, report: str) -
         assert [c.tag for c in bar.children] == ["title"]
         assert f"status-{priority.status.replace(' ', '-')}" in bar.classes
     assert len(page.find("line", "target")) == len(default.card.priorities)
-    assert page.find("g", "whisker") == []
+    # Each priority's own 5-95 % interval is drawn as a whisker, with a dot at its score.
+    whiskers = page.find("g", "whisker")
+    assert len(whiskers) == len(default.card.priorities)
+    for whisker, priority in zip(whiskers, by_rank, strict=True):
+        assert priority.uncertainty is not None
+        assert f"{priority.uncertainty.low:.1f}" in whisker.text()
+        assert f"{priority.uncertainty.high:.1f}" in whisker.text()
 
 
 def test_headline_figures_and_say_do_gap(default: Run, report: str) -> None:
@@ -285,13 +292,22 @@ def test_headline_figures_and_say_do_gap(default: Run, report: str) -> None:
     assert f"{overall.concrete_score:.1f}" in say_do.text()
     headline = page.find("section", "headline")[0].text()
     assert f"{overall.score:.1f}" in headline
-    assert f"{overall.confidence:.2f}" in headline
+    assert overall.uncertainty is not None
+    assert f"{overall.uncertainty.low:.1f}\u2013{overall.uncertainty.high:.1f}" in headline
+    assert f"{overall.uncertainty.label} certainty" in headline
+    assert default.card.recommendation.text in headline
     assert "1 record about other subjects" in headline
 
 
 def test_without_evidence_there_is_no_say_do_gap(default: Run) -> None:
     overall = default.card.overall.model_copy(
-        update={"say_do_gap": None, "score": None, "concrete_score": None, "evidence_count": 0}
+        update={
+            "say_do_gap": None,
+            "score": None,
+            "uncertainty": None,
+            "concrete_score": None,
+            "evidence_count": 0,
+        }
     )
     page = Page(render_html(default.card.model_copy(update={"overall": overall})))
     assert page.errors == []
@@ -374,7 +390,7 @@ def test_method_section_names_plugins_weights_and_evidence_digest(
         assert plugin.version in text
     for weight in default.card.method.criterion_weights.values():
         assert f"{weight:.4f}" in text
-    assert "B 0.8" in " ".join(text.split())
+    assert "B 0.75" in " ".join(text.split())
 
 
 def test_without_the_agenda_rubrics_and_evidence_say_what_they_need(default: Run) -> None:
@@ -395,7 +411,7 @@ def test_intervals_draw_whiskers_and_skip_unusable_ones(default: Run) -> None:
     (whisker,) = page.find("g", "whisker")
     assert "10.0" in whisker.text()
     assert "30.0" in whisker.text()
-    assert "5\u201395% interval" in page.find("table", "summary")[0].text()
+    assert "dot at the median" in page.text()
 
 
 def test_trend_draws_a_line_chart_of_the_index_and_each_priority(
@@ -523,8 +539,8 @@ def test_safe_url(url: str, linked: bool) -> None:
 RENDER_DEFAULT = """
 import datetime as dt, sys
 from renewal_score.api import checked_agenda, load_inputs, run
-from renewal_score.engine import RunOptions
-from renewal_score.html import render_html
+from renewal_score.options import RunOptions
+from renewal_score.reports.html import render_html
 from renewal_score.trend import dates, trend
 as_of = dt.date(2025, 5, 1)
 inputs = load_inputs()

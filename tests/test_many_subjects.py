@@ -10,17 +10,18 @@ windows and the as-of date.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
-from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renewal_score import engine
 from renewal_score.agenda import Agenda, collect_agenda
-from renewal_score.engine import RunOptions, build_scorecard, criterion_scores, subject_scores
+from renewal_score.engine import build_scorecard, criterion_scores, subject_scores
 from renewal_score.hookspecs import hookimpl
+from renewal_score.method import MethodSettings
 from renewal_score.models import Criterion, Evidence, Priority, Subject
+from renewal_score.options import RunOptions
 from renewal_score.plugins import PluginHost
 from renewal_score.testing import StaticPlugin, make_host
 from strategies import GRADES, SOURCE, criteria_for
@@ -85,21 +86,18 @@ def agenda_and_hosts(
 OPTIONS = st.builds(
     RunOptions,
     as_of=st.sampled_from([dt.date(2020, 12, 31), dt.date(2021, 6, 29), dt.date(2023, 1, 1)]),
-    min_grade_weight=st.sampled_from([0.0, 0.16, 0.36]),
+    min_grade=st.sampled_from([0.0, 0.16, 0.36]),
 )
 
 
-@given(portfolios(), OPTIONS, st.sampled_from([1, 2, 256]))
+@given(portfolios(), OPTIONS)
 def test_columns_and_models_give_the_same_scores(
     portfolio: tuple[list[Criterion], list[Evidence]],
     options: RunOptions,
-    long_run: int,
 ) -> None:
     agenda, host, models_host = agenda_and_hosts(*portfolio)
     subjects = [s.id for s in SUBJECTS]
-    # Runs longer than LONG_RUN records are folded one record at a time.
-    with mock.patch.object(engine, "LONG_RUN", long_run):
-        from_columns = criterion_scores(agenda, host, options, subjects)
+    from_columns = criterion_scores(agenda, host, options, subjects)
     from_models = criterion_scores(agenda, models_host, options, subjects)
     assert from_columns == from_models
     for subject in subjects:
@@ -114,10 +112,13 @@ def test_subject_scores_are_those_of_scorecards(
 ) -> None:
     agenda, host, _ = agenda_and_hosts(*portfolio)
     subjects = [s.id for s in SUBJECTS]
-    for subject, (priorities, overall) in subject_scores(agenda, host, options, subjects).items():
-        card = build_scorecard(agenda, host, RunOptions(options.as_of, subject, **_rest(options)))
+    ungated = {**_rest(options), "method": MethodSettings(min_coverage=0)}
+    found = subject_scores(agenda, host, replace(options, **ungated), subjects)
+    for subject, (priorities, overall, rated) in found.items():
+        card = build_scorecard(agenda, host, RunOptions(options.as_of, subject, **ungated))
         assert priorities == {p.id: p.score for p in card.priorities}
         assert overall == card.overall.score
+        assert rated == card.overall.rated
 
 
 def test_only_the_subjects_asked_for_are_scored() -> None:
@@ -154,4 +155,4 @@ def test_only_the_subjects_asked_for_are_scored() -> None:
 
 
 def _rest(options: RunOptions) -> dict[str, Any]:
-    return {"min_grade_weight": options.min_grade_weight}
+    return {"min_grade": options.min_grade}

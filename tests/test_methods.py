@@ -169,7 +169,7 @@ def test_trend_csv_has_priorities_and_criteria(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("as_of,overall,security,")
+    assert lines[0].startswith("as_of,overall,p05,p95,rated,criteria,security,")
     assert "security.intel-cyber" in lines[0]
     assert [line.split(",")[0] for line in lines[1:]] == [
         "2024-01-31",
@@ -188,14 +188,22 @@ def test_dates_step_by_calendar_months() -> None:
     ]
 
 
-def test_compare_ranks_subjects(tmp_path: Path) -> None:
-    result = cli_json("compare", "--as-of", AS_OF, "--subjects", "CAN-JPN,AUS-JPN", cwd=tmp_path)
-    assert set(result["subjects"]) == {"CAN-JPN", "AUS-JPN"}
-    security = next(p for p in result["priorities"] if p["id"] == "security")
-    assert security["ranks"] == {"AUS-JPN": 1, "CAN-JPN": 2}
-    assert security["z_scores"]["AUS-JPN"] == pytest.approx(
-        0.7071, abs=1e-4
-    )  # two values: +-1/sqrt(2)
+def test_compare_never_ranks_a_thinly_rated_subject_first_unflagged(tmp_path: Path) -> None:
+    """AUS-JPN has one record, on 1 of 11 criteria: by default it cannot be rated; counted
+    available-case without a coverage bar it ranks first, but flagged."""
+    args = ("compare", "--as-of", AS_OF, "--subjects", "CAN-JPN,AUS-JPN")
+    result = cli_json(*args, cwd=tmp_path)
+    rows = {row["subject"]: row for row in result["subjects"]}
+    assert [row["subject"] for row in result["subjects"]] == ["CAN-JPN", "AUS-JPN"]
+    assert rows["AUS-JPN"]["overall"] is None
+    assert rows["AUS-JPN"]["rank"] is None
+    assert (rows["AUS-JPN"]["rated"], rows["CAN-JPN"]["rated"]) == (1, 11)
+    lenient = cli_json(*args, "--unrated", "available", "--min-coverage", "0", cwd=tmp_path)
+    rows = {row["subject"]: row for row in lenient["subjects"]}
+    assert rows["AUS-JPN"]["rank"] == 1
+    assert rows["AUS-JPN"]["coverage_flag"] is True
+    assert rows["CAN-JPN"]["coverage_flag"] is False
+    assert rows["AUS-JPN"]["z_score"] == pytest.approx(0.7071, abs=1e-4)  # +-1/sqrt(2)
     bad = cli("compare", "--subjects", "CAN-JPM", cwd=tmp_path)
     assert bad.returncode == 2
     assert "did you mean 'CAN-JPN'?" in bad.stderr

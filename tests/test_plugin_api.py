@@ -22,8 +22,9 @@ import pytest
 from hypothesis import Phase, settings
 
 from renewal_score import hookimpl
-from renewal_score.models import Assessment, Criterion, Evidence
+from renewal_score.models import Criterion, Evidence
 from renewal_score.plugins import BUILTIN_PLUGINS, CORE_PLUGINS
+from renewal_score.results import Assessment
 from renewal_score.testing import StaticPlugin, check_plugin
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("renewal-score")
@@ -716,8 +717,6 @@ class FadingScorer(StaticPlugin):
             level=None,
             level_label=None,
             evidence=tuple(record.id for record in evidence),
-            evidence_count=len(evidence),
-            confidence=0.5,
         )
 
 

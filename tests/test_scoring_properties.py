@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renewal_score.models import Scorecard
+from renewal_score.results import Scorecard
 from renewal_score.testing import StaticPlugin, run
 from strategies import SUBJECT, World, evidence_for, worlds
 
@@ -38,10 +38,14 @@ def all_scores(card: Scorecard) -> list[float | None]:
 def test_scores_stay_within_0_and_100(world: World) -> None:
     card = score_world(world)
     assert all(0 <= v <= 100 for v in all_scores(card) if v is not None)
-    assert 0 <= card.overall.confidence <= 1
+    uncertainties = [card.overall.uncertainty]
     for priority in card.priorities:
         assert priority.gap is None or 0 <= priority.gap <= priority.target + 1e-4  # rounding
-        assert all(0 <= c.confidence <= 1 for c in priority.criteria)
+        uncertainties += [priority.uncertainty, *(c.uncertainty for c in priority.criteria)]
+    for item in uncertainties:
+        if item is not None:
+            assert 0 <= item.low <= item.high <= 100
+            assert 0 <= item.certainty <= 1
 
 
 @given(worlds(), st.data())

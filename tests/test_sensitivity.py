@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 import renewal_score.sensitivity as sensitivity
 from renewal_score.agenda import collect_agenda
-from renewal_score.engine import RunOptions, build_scorecard
+from renewal_score.engine import build_scorecard
+from renewal_score.method import MethodSettings
+from renewal_score.options import RunOptions
 from renewal_score.sensitivity import (
     SensitivityProblem,
     SensitivitySettings,
@@ -29,6 +31,9 @@ from strategies import SUBJECT, World, worlds
 
 AS_OF = dt.date(2025, 5, 1)
 NAN = math.nan
+
+UNGATED = MethodSettings(min_coverage=0)
+"""Scorecards show every aggregate, as the analysis computes them, however few are rated."""
 
 
 def small_problem(**changes: object) -> SensitivityProblem:
@@ -238,7 +243,8 @@ def test_every_method_and_threshold_equals_the_engine(
             subject=subject,
             criteria_aggregation=name,
             priorities_aggregation=name,
-            min_grade_weight=builtin_problem.thresholds[threshold],
+            min_grade=builtin_problem.thresholds[threshold],
+            method=UNGATED,
         )
         card = build_scorecard(agenda, host, options)
         exact, rounded, overall = reference_scores(
@@ -280,7 +286,8 @@ def world_problem(world: World, method: str) -> tuple[SensitivityProblem, list[o
                 subject=SUBJECT.id,
                 criteria_aggregation=method,
                 priorities_aggregation=method,
-                min_grade_weight=t,
+                min_grade=t,
+                method=UNGATED,
             ),
         )
         for t in thresholds

@@ -13,8 +13,8 @@ from renewal_score.datafiles import DataSet, data_files, load_data_files
 from renewal_score.engine import build_scorecard
 from renewal_score.errors import DataError, PluginError, Problem
 from renewal_score.options import RunOptions
-from renewal_score.results import Scorecard
 from renewal_score.plugins import PluginHost, load_plugins
+from renewal_score.results import Scorecard
 
 T = TypeVar("T")
 

@@ -158,7 +158,12 @@ def _spread(
     before, after = after, {}
     levels = sorted(moment.setbacks)
     for held in itertools.product((False, True), repeat=len(levels)):
-        chance = _product([moment.setbacks[k] if h else 1.0 - moment.setbacks[k] for k, h in zip(levels, held, strict=True)])
+        chance = _product(
+            [
+                moment.setbacks[k] if h else 1.0 - moment.setbacks[k]
+                for k, h in zip(levels, held, strict=True)
+            ]
+        )
         chosen = {k: moment.setbacks[k] for k, h in zip(levels, held, strict=True) if h}
         if not chosen:
             for value, probability in before.items():

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
 from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
-from renewal_score.results import schema_models
 from renewal_score.outputs import write_atomically
+from renewal_score.results import schema_models
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
@@ -404,21 +404,24 @@ def _trend(args: argparse.Namespace) -> str:
     ids = list(result.points[0].priorities) if result.points else []
     if args.format == "csv":
         ids += list(result.points[0].criteria) if result.points else []
-    headers = ["as_of", "overall", "5-95%", "rated", *ids]
+    headers = ["as_of", "overall", "p05", "p95", "rated", "criteria", *ids]
     rows = [
         [
             p.as_of.isoformat(),
             p.overall,
-            "-" if p.overall_low is None else f"{p.overall_low:.0f}-{p.overall_high:.0f}",
-            f"{p.rated}/{p.criteria_count}",
+            p.overall_low,
+            p.overall_high,
+            p.rated,
+            p.criteria_count,
             *[{**p.priorities, **p.criteria}[i] for i in ids],
         ]
         for p in result.points
     ]
     title = f"Scores of {result.subject} every {args.every}"
     note = (
-        "rated: criteria rated by evidence at each date. Scores at dates with fewer criteria "
-        "rated rest on less evidence; below the minimum coverage they cannot be rated."
+        "p05, p95: the overall index's 5-95 % interval. rated: criteria rated by evidence at "
+        "each date, of all criteria. Scores at dates with fewer criteria rated rest on less "
+        "evidence; below the minimum coverage they cannot be rated."
     )
     return render_tables(title, [("Scores by date", headers, rows)], args.format, note)
 
@@ -433,14 +436,16 @@ def _compare(args: argparse.Namespace) -> str:
     result = compare(agenda, inputs.host, _run_options(args, agenda, subjects[0]), subjects)
     if args.format == "json":
         return result.model_dump_json(indent=2) + "\n"
-    headers = ["subject", "rank", "overall", "z", "rated", "flag", *result.priorities]
+    headers = ["subject", "rank", "overall", "z", "rated", "criteria", "flag"]
+    headers += list(result.priorities)
     rows = [
         [
             row.subject,
             row.rank,
             row.overall,
             row.z_score,
-            f"{row.rated}/{row.criteria_count}",
+            row.rated,
+            row.criteria_count,
             "coverage" if row.coverage_flag else "",
             *row.priorities.values(),
         ]
@@ -532,6 +537,7 @@ def _sensitivity(args: argparse.Namespace) -> str:
         thresholds=thresholds,
         methods=(nominal, *(m for m in METHODS if m != nominal)),
         weights=options.weights,
+        method=options.method,
     )
     result = run_sensitivity(problem, settings, _progress_bar() if sys.stderr.isatty() else None)
     titles = {p.id: p.title for p in agenda.priorities.values()}

@@ -7,6 +7,7 @@ a file are collected before anything is raised, so a user can fix them in one pa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -141,11 +142,9 @@ public record (``reviewed = 2026-11-27``), so that a report can say how fresh th
 
 def _review_date(path: Path, raw: RawRecord) -> dt.date:
     value = raw.data
-    if isinstance(value, str):
-        try:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        with contextlib.suppress(ValueError):
             value = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         message = f"must be a date such as 2026-11-27 (got {raw.data!r})"
         raise _fail(path, message, raw.line, REVIEWED)

@@ -17,15 +17,14 @@ from renewal_score.coverage import Tally, say_do_gap, tally
 from renewal_score.events import duplicate_warning, likely_duplicates
 from renewal_score.method import MethodSettings
 from renewal_score.options import RunOptions
-from renewal_score.plugins import PluginHost
 from renewal_score.plan import Plan, aggregated_value, belief_of, plan_of
+from renewal_score.plugins import PluginHost
 from renewal_score.results import (
     CriterionScore,
     ExcludedEvidence,
     Manifest,
     Method,
     PluginVersion,
-    PriorityScore,
     Scorecard,
     SkippedPlugin,
 )
@@ -78,7 +77,7 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
             weight=round(plan.within[criterion.priority][criterion.id], PRECISION),
             uncertainty=criterion_uncertainty(criterion, assessment, belief, method),
             say_do_gap=_rounded(say_do_gap([tallies[criterion.id]])),
-            records=tuple(r.id for r in [*evidence, *measured]),
+            records=(*(r.id for r in evidence), *(r.id for r in measured)),
             coverage=tallies[criterion.id].coverage,
             **dict(assessment),
         )
@@ -139,9 +138,7 @@ def _method(plan: Plan, options: RunOptions, host: PluginHost) -> Method:
     )
 
 
-def _manifest(
-    agenda: Agenda, chosen: Selection, host: PluginHost, options: RunOptions
-) -> Manifest:
+def _manifest(agenda: Agenda, chosen: Selection, host: PluginHost, options: RunOptions) -> Manifest:
     newest = max((r.effective_date for r in chosen.counted()), default=None)
     return Manifest(
         renewal_score_version=__version__,
@@ -203,4 +200,3 @@ def subject_scores(
         rated = sum(v is not None for v in scores.values())
         results[subject] = (priorities, plan.overall(priorities), rated)
     return results
-

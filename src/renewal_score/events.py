@@ -45,7 +45,9 @@ def source_key(source: Source) -> str:
         url = url.split("#", 1)[0].rstrip("/")
         scheme, separator, rest = url.partition("://")
         host, slash, path = rest.partition("/")
-        return "url:" + (scheme.lower() + separator + host.lower() + slash + path if separator else url)
+        return "url:" + (
+            scheme.lower() + separator + host.lower() + slash + path if separator else url
+        )
     return "title:" + _folded(source.publisher) + "\x1f" + _folded(source.title)
 
 
@@ -126,7 +128,10 @@ def _event(key: str, reports: list[Report]) -> Event:
     claims: dict[tuple[int, bool], float] = {}
     for claim in {(r.level, r.setback) for r in reports}:
         claims[claim] = combined(r for r in reports if (r.level, r.setback) == claim)
-    kinds = [combined(r for r in reports if not r.concrete), combined(r for r in reports if r.concrete)]
+    kinds = [
+        combined(r for r in reports if not r.concrete),
+        combined(r for r in reports if r.concrete),
+    ]
     total = combined(reports)
     declaratory = total * kinds[0] / (kinds[0] + kinds[1]) if total > 0 else 0.0
     return Event(
@@ -176,12 +181,12 @@ def say_do_gap(events: Iterable[Event]) -> float | None:
 DUPLICATE_FIELDS = ("subject", "criterion", "date", "level", "effect", "kind")
 
 
-def likely_duplicates(records: Iterable[Evidence]) -> list[tuple[str, ...]]:
-    """Groups of records that may report one event without saying so: no ``event``, and the
-    same subject, criterion, date, level, effect and kind under different ids."""
+def likely_duplicates(records: Iterable[Evidence | Observation]) -> list[tuple[str, ...]]:
+    """Groups of evidence records that may report one event without saying so: no ``event``,
+    and the same subject, criterion, date, level, effect and kind under different ids."""
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for record in records:
-        if record.event is None:
+        if isinstance(record, Evidence) and record.event is None:
             groups[tuple(getattr(record, name) for name in DUPLICATE_FIELDS)].append(record.id)
     return sorted(tuple(sorted(ids)) for ids in groups.values() if len(ids) > 1)
 

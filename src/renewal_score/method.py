@@ -175,7 +175,11 @@ class MethodSettings(Frozen):
 
     def supports(self) -> dict[str, float]:
         """The probability of every grade, for loops over many records."""
-        return {r + c: rw * cw for r, rw in self.reliability.items() for c, cw in self.credibility.items()}
+        return {
+            r + c: rw * cw
+            for r, rw in self.reliability.items()
+            for c, cw in self.credibility.items()
+        }
 
     def certainty_label(self, probability: float) -> Literal["high", "medium", "low"]:
         """High when the reading is very likely right, medium when likely, else low."""

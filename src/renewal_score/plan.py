@@ -34,9 +34,7 @@ class Plan:
         """Each priority's score from its criteria's values (None: left out)."""
         return {
             priority: _rounded(
-                aggregate(
-                    self.combine_criteria, [values[c] for c in weights], [*weights.values()]
-                )
+                aggregate(self.combine_criteria, [values[c] for c in weights], [*weights.values()])
             )
             for priority, weights in self.within.items()
         }
@@ -86,7 +84,9 @@ def _aggregator(aggregators: Mapping[str, Aggregator], name: str) -> Aggregator:
 
 def level_grid(criterion: Criterion, method: MethodSettings) -> list[float]:
     """The scores a criterion can take: its rubric's levels, or a grid for an indicator."""
-    return criterion.level_scores(method.level_spacing) if criterion.rubric else list(INDICATOR_GRID)
+    return (
+        criterion.level_scores(method.level_spacing) if criterion.rubric else list(INDICATOR_GRID)
+    )
 
 
 def aggregated_value(score: float | None, method: MethodSettings) -> float | None:

@@ -97,8 +97,7 @@ class CriterionScore(Assessment):
     scored_by: str = Field(description="The plugin whose score_criterion hook scored it.")
     uncertainty: Uncertainty | None = Field(description="Null when unrated and left out.")
     say_do_gap: float | None = Field(
-        description="Percentage of the events, weighed by their probability, that are "
-        "declaratory.",
+        description="Percentage of the events, weighed by their probability, that are declaratory.",
     )
     records: tuple[Identifier, ...] = Field(
         description="Ids of every record counted for it, oldest first.",
@@ -277,7 +276,9 @@ class Scorecard(Frozen):
         return rows
 
 
-def _bounds(uncertainty: Uncertainty | None) -> tuple[float | None, float | None, float | None, str | None]:
+def _bounds(
+    uncertainty: Uncertainty | None,
+) -> tuple[float | None, float | None, float | None, str | None]:
     if uncertainty is None:
         return None, None, None, None
     return uncertainty.low, uncertainty.high, uncertainty.certainty, uncertainty.label

@@ -117,13 +117,17 @@ def score_indicator(
     score = _score(100.0 * combine(values, weights))
     used = [latest[c.id] for c in indicator.components]
     holds = min(context.support(o.grade) for o in used)
-    grid = criterion.level_scores(context.method.level_spacing) if criterion.rubric else INDICATOR_GRID
+    grid = (
+        criterion.level_scores(context.method.level_spacing) if criterion.rubric else INDICATOR_GRID
+    )
     spread: dict[float, float] = {score: holds}
     for value in grid:
         spread[_score(value)] = spread.get(_score(value), 0.0) + (1.0 - holds) / len(grid)
     level = None
     if criterion.rubric:
-        level = criterion.rubric[nearest_level(score, criterion.level_scores(context.method.level_spacing))]
+        level = criterion.rubric[
+            nearest_level(score, criterion.level_scores(context.method.level_spacing))
+        ]
     return Assessment(
         score=score,
         level=level.id if level else None,

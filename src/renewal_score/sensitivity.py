@@ -94,6 +94,7 @@ import numpy as np
 import numpy.typing as npt
 
 from renewal_score.aggregation import arithmetic_mean, geometric_mean, minimum
+from renewal_score.method import DEFAULT_METHOD, MethodSettings
 from renewal_score.scoring import PRECISION
 
 if TYPE_CHECKING:
@@ -1340,14 +1341,19 @@ def build_problem(
     thresholds: Sequence[float] = (0.0,),
     methods: Sequence[str] = METHODS,
     weights: Mapping[str, float] | None = None,
+    method: MethodSettings = DEFAULT_METHOD,
 ) -> SensitivityProblem:
     """The problem of an agenda: criterion scores from ``engine.build_scorecard`` for each
     subject (default: all, in the agenda's order) and each grade threshold (the first is the
     nominal one), nominal weights (the agenda's, overridden by ``weights``) and targets.
 
-    ``focus`` defaults to the engine's default subject.
+    ``focus`` defaults to the engine's default subject. Criteria without evidence count as
+    ``method.unrated`` says.
     """
-    from renewal_score.engine import RunOptions, criterion_scores, default_subject
+    from renewal_score.engine import criterion_scores
+    from renewal_score.options import RunOptions
+    from renewal_score.plan import aggregated_value
+    from renewal_score.selection import default_subject
 
     overrides = dict(weights or {})
     focus_id = focus or default_subject(agenda)
@@ -1359,10 +1365,11 @@ def build_problem(
     position = {c.id: i for i, c in enumerate(criteria)}
     scores = np.full((len(thresholds), len(chosen), len(criteria)), np.nan)
     for t, threshold in enumerate(thresholds):
-        options = RunOptions(as_of=as_of, weights=overrides, min_grade_weight=threshold)
+        options = RunOptions(as_of=as_of, weights=overrides, min_grade=threshold, method=method)
         by_subject = criterion_scores(agenda, host, options, chosen)
         for s, subject in enumerate(chosen):
-            for criterion_id, score in by_subject[subject].items():
+            for criterion_id, found in by_subject[subject].items():
+                score = aggregated_value(found, method)
                 if score is not None:
                     scores[t, s, position[criterion_id]] = score
     priority_index = {p.id: i for i, p in enumerate(priorities)}
@@ -1375,7 +1382,9 @@ def build_problem(
         thresholds=tuple(thresholds),
         criterion_weights=np.array([overrides.get(c.id, c.weight) for c in criteria]),
         priority_weights=np.array([overrides.get(p.id, p.weight) for p in priorities]),
-        targets=np.array([p.target for p in priorities]),
+        targets=np.array(
+            [p.target if method.target is None else method.target for p in priorities]
+        ),
         methods=tuple(methods),
         focus=chosen.index(focus_id),
     )

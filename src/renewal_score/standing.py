@@ -29,7 +29,13 @@ from renewal_score.results import (
     Uncertainty,
 )
 from renewal_score.scoring import PRECISION
-from renewal_score.uncertainty import Distribution, distribution_interval, draw_scores, interval, widened
+from renewal_score.uncertainty import (
+    Distribution,
+    distribution_interval,
+    draw_scores,
+    interval,
+    widened,
+)
 
 
 def status_of(score: float | None, target: float, method: MethodSettings) -> Status:
@@ -129,7 +135,10 @@ class Standing:
         certainty = sum(status_of(v, target, method) == status for v in values) / len(values)
         low, high = widened(interval(values), central)
         return Uncertainty(
-            low=low, high=high, certainty=round(certainty, 4), label=method.certainty_label(certainty)
+            low=low,
+            high=high,
+            certainty=round(certainty, 4),
+            label=method.certainty_label(certainty),
         )
 
 
@@ -215,9 +224,13 @@ def overall_score(
     total = sum(n for _, n in standing.rated.values())
     shown = total > 0 and rated / total >= method.min_coverage
     score = standing.overall if shown else None
-    target = round(sum(plan.priority_weights[p] * t for p, t in standing.targets.items()), PRECISION)
+    target = round(
+        sum(plan.priority_weights[p] * t for p, t in standing.targets.items()), PRECISION
+    )
     concrete = plan.overall(
-        plan.priorities({c.id: aggregated_value(c.concrete_score, method) for c in criteria.values()})
+        plan.priorities(
+            {c.id: aggregated_value(c.concrete_score, method) for c in criteria.values()}
+        )
     )
     return OverallScore(
         score=score,
@@ -238,7 +251,9 @@ def recommendation(
 ) -> Recommendation:
     """Where to act first, how often that holds over the draws, and whether it leads clearly."""
     shares, rank_by = standing.top_shares, method.rank_by
-    contenders = {p: round(s, 4) for p, s in sorted(shares.items(), key=lambda i: (-i[1], i[0])) if s > 0}
+    contenders = {
+        p: round(s, 4) for p, s in sorted(shares.items(), key=lambda i: (-i[1], i[0])) if s > 0
+    }
     top = ranked[0] if ranked and ranked[0].score is not None else None
     if top is None:
         return Recommendation(
@@ -260,7 +275,12 @@ def recommendation(
             f"ranked first in {listed} of draws."
         )
     return Recommendation(
-        top=top.id, share=round(share, 4), clear=clear, contenders=contenders, rank_by=rank_by, text=text
+        top=top.id,
+        share=round(share, 4),
+        clear=clear,
+        contenders=contenders,
+        rank_by=rank_by,
+        text=text,
     )
 
 

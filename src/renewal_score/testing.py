@@ -16,7 +16,6 @@ from typing import Any
 from renewal_score.agenda import Agenda, collect_agenda
 from renewal_score.datafiles import DataSet
 from renewal_score.engine import build_scorecard
-from renewal_score.options import RunOptions
 from renewal_score.errors import Location
 from renewal_score.hookspecs import hookimpl
 from renewal_score.models import (
@@ -27,9 +26,10 @@ from renewal_score.models import (
     Source,
     Subject,
 )
-from renewal_score.results import Scorecard
+from renewal_score.options import RunOptions
 from renewal_score.plugins import PluginHost, load_plugins
 from renewal_score.records import EvidenceRecords
+from renewal_score.results import Scorecard
 
 Record = Mapping[str, Any]
 

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from tabulate import tabulate
+import tabulate as tabulate_module
 
 from renewal_score.results import Scorecard, Uncertainty
 
@@ -35,14 +35,20 @@ def interval_text(uncertainty: Uncertainty | None) -> str:
     """The 5-95 % interval, as 25-53."""
     if uncertainty is None:
         return "-"
-    return f"{uncertainty.low:.0f}{EN_DASH}{uncertainty.high:.0f}"
+    return f"{_bound(uncertainty.low)}{EN_DASH}{_bound(uncertainty.high)}"
+
+
+def _bound(value: float) -> str:
+    """A bound with one decimal, or none when it is a whole number."""
+    text = f"{value:.1f}"
+    return text.removesuffix(".0")
 
 
 def certainty_text(uncertainty: Uncertainty | None) -> str:
-    """The certainty label with its probability, as 'medium (0.83)'."""
+    """The certainty label with its probability, as 'medium 0.83'."""
     if uncertainty is None:
         return "-"
-    return f"{uncertainty.label} ({uncertainty.certainty:.2f})"
+    return f"{uncertainty.label} {uncertainty.certainty:.2f}"
 
 
 def status_text(status: str, uncertainty: Uncertainty | None) -> str:
@@ -82,15 +88,21 @@ def table(
     style: str,
     widths: Sequence[int | None] | None = None,
 ) -> str:
-    """A table of pre-formatted cells (tabulate must not re-parse the numbers)."""
-    return tabulate(
-        [list(r) for r in rows],
-        headers,
-        tablefmt=style,
-        colalign=align,
-        disable_numparse=True,
-        maxcolwidths=widths,
-    )
+    """A table of pre-formatted cells (tabulate must not re-parse the numbers), columns as
+    narrow as their cells, so that more of them fit a terminal."""
+    padding = tabulate_module.MIN_PADDING
+    tabulate_module.MIN_PADDING = 0
+    try:
+        return tabulate_module.tabulate(
+            [list(r) for r in rows],
+            headers,
+            tablefmt=style,
+            colalign=align,
+            disable_numparse=True,
+            maxcolwidths=widths,
+        )
+    finally:
+        tabulate_module.MIN_PADDING = padding
 
 
 def wrapper(width: int = TEXT_WIDTH) -> Callable[[str], Sequence[str]]:

@@ -24,7 +24,8 @@ def headline(card: Scorecard) -> list[str]:
     overall = card.overall
     lines = [
         f"Overall renewal index: {fmt(overall.score)} / 100 (5-95 %: "
-        f"{interval_text(overall.uncertainty)}; {status_text(overall.status, overall.uncertainty)})",
+        f"{interval_text(overall.uncertainty)}; "
+        f"{status_text(overall.status, overall.uncertainty)})",
         f"Concrete evidence alone: {fmt(overall.concrete_score)}; criteria rated: "
         f"{overall.rated} of {overall.criteria_count}",
         f"Say-do gap: {fmt(overall.say_do_gap, 0, '%')} of the events (each weighed by how "
@@ -57,7 +58,18 @@ PRIORITY_HEADERS = [
     "say-do",
     "first",
 ]
-PRIORITY_ALIGN = ("right", "left", "right", "right", "right", "right", "left", "right", "right", "right")
+PRIORITY_ALIGN = (
+    "right",
+    "left",
+    "right",
+    "right",
+    "right",
+    "right",
+    "left",
+    "right",
+    "right",
+    "right",
+)
 
 
 def priority_rows(card: Scorecard, cell: Cell) -> list[list[Any]]:
@@ -107,7 +119,16 @@ def criterion_rows(priority: PriorityScore, cell: Cell) -> list[list[Any]]:
     ]
 
 
-COVERAGE_HEADERS = ["criterion", "records", "events", "sources", "concrete", "declar.", "grades", "newest"]
+COVERAGE_HEADERS = [
+    "criterion",
+    "records",
+    "events",
+    "sources",
+    "concrete",
+    "declar.",
+    "grades",
+    "newest",
+]
 COVERAGE_ALIGN = ("left", "right", "right", "right", "right", "right", "left", "left")
 THIN = 1
 """A criterion with this many counted events or fewer is marked as thinly evidenced."""

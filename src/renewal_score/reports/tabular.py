@@ -19,7 +19,7 @@ Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
 
 def render_csv(card: Scorecard) -> str:
     """One row per (subject, priority, criterion), columns ``results.RECORD_COLUMNS``."""
-    return _csv([RECORD_COLUMNS, *([v for v in row.values()] for row in card.to_records())])
+    return _csv([RECORD_COLUMNS, *(list(row.values()) for row in card.to_records())])
 
 
 def _csv(rows: Sequence[Sequence[Any]]) -> str:
@@ -30,9 +30,12 @@ def _csv(rows: Sequence[Sequence[Any]]) -> str:
 
 
 def render_tables(title: str, tables: Sequence[Table], file_format: str, note: str = "") -> str:
-    """Tables under a title as text, Markdown, HTML or CSV. CSV holds every table, each
-    under a row with its title, separated by an empty row, numbers as numbers."""
+    """Tables under a title as text, Markdown, HTML or CSV. CSV holds every table, numbers as
+    numbers: one table as it is; several, each under a row with its title, separated by an
+    empty row."""
     if file_format == "csv":
+        if len(tables) == 1:
+            return _csv([tables[0][1], *tables[0][2]])
         rows: list[Sequence[Any]] = []
         for number, (name, headers, body) in enumerate(tables):
             rows += [*([[]] if number else []), [name], headers, *body]
@@ -61,7 +64,7 @@ def _text(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}"
+        return f"{value:.1f}"
     return str(value)
 
 

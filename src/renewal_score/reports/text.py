@@ -44,7 +44,7 @@ def render_text(card: Scorecard) -> str:
             PRIORITY_HEADERS,
             PRIORITY_ALIGN,
             "simple",
-            [None, 18, None, None, None, None, 17, None, None, None],
+            [None, 20, None, None, None, None, 17, None, None, None],
         )
     )
     for priority in sorted(card.priorities, key=lambda p: p.rank):

@@ -104,9 +104,7 @@ def _scores_body(card: Scorecard, intervals: Intervals, own: bool) -> str:
     ]
     if intervals:
         dot = "the score" if own else "the median"
-        key.append(
-            f'<li><span class="key-whisker"></span>5&ndash;95% interval, dot at {dot}</li>'
-        )
+        key.append(f'<li><span class="key-whisker"></span>5&ndash;95% interval, dot at {dot}</li>')
     statuses = "".join(f"<li>{status_badge(s)}</li>" for s in STATUS_ORDER)
     return (
         f'<figure class="chart-wrap">{bar_chart(card, intervals)}'

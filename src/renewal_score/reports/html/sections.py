@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from renewal_score.models import Criterion, Evidence, Observation
+from renewal_score.reports.formatting import EN_DASH
 from renewal_score.reports.html.charts import say_do_meter
 from renewal_score.reports.html.page import (
-    EN_DASH,
-    NUMERIC,
     anchor_id,
     cells,
     esc,
@@ -50,7 +49,7 @@ def headline(card: Scorecard) -> str:
             "Overall renewal index",
             num(overall.score),
             "/ 100",
-            f"5–95 %: {interval_words(overall.uncertainty)}",
+            f"5\u201395 %: {interval_words(overall.uncertainty)}",
         ),
         (
             "Status",
@@ -115,7 +114,7 @@ def headline(card: Scorecard) -> str:
 def interval_words(uncertainty: Uncertainty | None) -> str:
     if uncertainty is None:
         return EN_DASH
-    return f"{num(uncertainty.low)}–{num(uncertainty.high)}"
+    return f"{num(uncertainty.low)}{EN_DASH}{num(uncertainty.high)}"
 
 
 def certainty_words(uncertainty: Uncertainty | None) -> str:
@@ -175,12 +174,12 @@ def priority_summary(card: Scorecard) -> str:
 def priority_card(priority: PriorityScore, agenda: Agenda | None, spacing: float) -> str:
     figures = [
         ("Score", f"{num(priority.score)} / 100"),
-        ("5–95 %", interval_words(priority.uncertainty)),
+        ("5\u201395 %", interval_words(priority.uncertainty)),
         ("Target", num(priority.target, 0)),
         ("Gap", num(priority.gap)),
         ("Certainty of status", certainty_words(priority.uncertainty)),
         ("Concrete only", num(priority.concrete_score)),
-        ("Say–do gap", num(priority.say_do_gap, 0, "%")),
+        ("Say\u2013do gap", num(priority.say_do_gap, 0, "%")),
         ("Criteria rated", f"{priority.rated} of {priority.criteria_count}"),
         ("Records", f"{priority.evidence_count} ({plural(priority.events, 'event')})"),
         ("Weight", num(priority.weight, 2)),
@@ -330,7 +329,9 @@ def evidence_section(card: Scorecard, agenda: Agenda | None) -> str:
             )
             criterion = agenda.criteria.get(c.id)
             rows += [_evidence_row(r, criterion, set(c.evidence)) for r in records]
-    found = sum(agenda.record(r) is not None for p in card.priorities for c in p.criteria for r in c.records)
+    found = sum(
+        agenda.record(r) is not None for p in card.priorities for c in p.criteria for r in c.records
+    )
     note = ""
     if found != card.overall.evidence_count:
         note = (
