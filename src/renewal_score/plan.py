@@ -3,11 +3,11 @@ and the rule for criteria without evidence, applied alike to central scores and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from renewal_score.agenda import Agenda
-from renewal_score.aggregation import Aggregator, aggregate, normalise
+from renewal_score.aggregation import Aggregator, aggregate_each, normalise
 from renewal_score.errors import UsageError
 from renewal_score.method import MethodSettings
 from renewal_score.models import Criterion
@@ -32,26 +32,39 @@ class Plan:
 
     def priorities(self, values: Mapping[str, float | None]) -> dict[str, float | None]:
         """Each priority's score from its criteria's values (None: left out)."""
-        return {
-            priority: _rounded(
-                aggregate(self.combine_criteria, [values[c] for c in weights], [*weights.values()])
-            )
-            for priority, weights in self.within.items()
-        }
+        each = self.priorities_each({c: [v] for c, v in values.items()}, 1)
+        return {priority: found[0] for priority, found in each.items()}
 
     def overall(self, priorities: Mapping[str, float | None]) -> float | None:
         """The overall index from the priorities' scores."""
-        return _rounded(
-            aggregate(
-                self.combine_priorities,
-                [priorities[p] for p in self.priority_weights],
-                [*self.priority_weights.values()],
-            )
-        )
+        return self.overall_each({p: [v] for p, v in priorities.items()}, 1)[0]
+
+    def priorities_each(
+        self, columns: Mapping[str, Sequence[float | None]], count: int
+    ) -> dict[str, list[float | None]]:
+        """``priorities`` of each of ``count`` rows of criterion values, given as columns."""
+        return {
+            priority: _aggregated(self.combine_criteria, columns, weights, count)
+            for priority, weights in self.within.items()
+        }
+
+    def overall_each(
+        self, columns: Mapping[str, Sequence[float | None]], count: int
+    ) -> list[float | None]:
+        """``overall`` of each of ``count`` rows of priority scores, given as columns."""
+        return _aggregated(self.combine_priorities, columns, self.priority_weights, count)
 
 
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, PRECISION)
+def _aggregated(
+    combine: Aggregator,
+    columns: Mapping[str, Sequence[float | None]],
+    weights: Mapping[str, float],
+    count: int,
+) -> list[float | None]:
+    if not weights:
+        return [None] * count
+    found = aggregate_each(combine, [columns[item] for item in weights], list(weights.values()))
+    return [None if v is None else round(v, PRECISION) for v in found]
 
 
 def plan_of(agenda: Agenda, host: PluginHost, options: RunOptions) -> Plan:

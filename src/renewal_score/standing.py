@@ -66,7 +66,8 @@ class Standing:
     """Whether each priority has the coverage to be shown."""
     central: dict[str, float | None]
     overall: float | None
-    draws: list[dict[str, float | None]]
+    draws: dict[str, list[float | None]]
+    """Each priority's score in each draw."""
     overall_draws: list[float | None]
     top_shares: dict[str, float]
     """How often each priority ranks first over the draws."""
@@ -88,11 +89,10 @@ class Standing:
         shown = {p: n > 0 and r / n >= method.min_coverage for p, (r, n) in rated.items()}
         values = {c: aggregated_value(s.score, method) for c, s in criteria.items()}
         central = plan.priorities(values)
-        drawn = draw_scores(beliefs, method.draws, method.seed)
-        draws = []
-        for d in range(method.draws):
-            sample = {c: drawn[c][d] if c in drawn else None for c in criteria}
-            draws.append(plan.priorities(sample))
+        count = method.draws
+        drawn = draw_scores(beliefs, count, method.seed)
+        missing: list[float | None] = [None] * count
+        draws = plan.priorities_each({c: drawn.get(c, missing) for c in criteria}, count)
         standing = cls(
             targets=targets,
             weights=plan.priority_weights,
@@ -101,24 +101,51 @@ class Standing:
             central=central,
             overall=plan.overall(central),
             draws=draws,
-            overall_draws=[plan.overall(d) for d in draws],
+            overall_draws=plan.overall_each(draws, count),
             top_shares=dict.fromkeys(central, 0.0),
         )
-        for draw in draws:
-            standing.top_shares[standing.ranked(draw, method.rank_by)[0]] += 1 / len(draws)
+        standing.top_shares.update(standing.first_shares(method.rank_by))
         return standing
 
     def ranked(self, scores: Mapping[str, float | None], rank_by: RankBy) -> list[str]:
         """Priority ids, where action is most needed first: largest gap (or weight x gap),
         then larger weight, then id; those that cannot be rated last."""
 
-        def key(priority: str) -> tuple[bool, float, float, str]:
+        def key(priority: str) -> tuple[float, float, str]:
             score = scores[priority] if self.shown[priority] else None
-            gap = gap_of(score, self.targets[priority])
-            urgency = (gap or 0.0) * (self.weights[priority] if rank_by == "weighted-gap" else 1)
-            return gap is None, -urgency, -self.weights[priority], priority
+            return -self._urgency(priority, score, rank_by), -self.weights[priority], priority
 
         return sorted(scores, key=key)
+
+    def first_shares(self, rank_by: RankBy) -> dict[str, float]:
+        """How often each shown priority ranks first over the draws, by the rule of ``ranked``
+        applied to each draw (the first of equal urgency in tie-break order wins)."""
+        order = sorted(
+            (p for p in self.draws if self.shown[p]), key=lambda p: (-self.weights[p], p)
+        )
+        if not order:
+            return {}
+        urgency = [
+            [
+                (gap_of(v, self.targets[p]) or 0.0)
+                * (self.weights[p] if rank_by == "weighted-gap" else 1)
+                for v in self.draws[p]
+            ]
+            for p in order
+        ]
+        counts = [0] * len(order)
+        positions = range(len(order))
+        for row in zip(*urgency, strict=True):
+            counts[max(positions, key=row.__getitem__)] += 1
+        total = len(urgency[0])
+        return {p: n / total for p, n in zip(order, counts, strict=True)}
+
+    def _urgency(self, priority: str, score: float | None, rank_by: RankBy) -> float:
+        """What ranks a priority: its gap (or weight x gap); -1 when it cannot be rated."""
+        gap = gap_of(score, self.targets[priority])
+        if gap is None:
+            return -1.0
+        return gap * (self.weights[priority] if rank_by == "weighted-gap" else 1.0)
 
     def uncertainty(
         self,
@@ -193,7 +220,7 @@ def priority_scores(
                 weight=round(plan.priority_weights[priority.id], PRECISION),
                 score=score,
                 uncertainty=standing.uncertainty(
-                    score, [d[priority.id] for d in standing.draws], target, method
+                    score, standing.draws[priority.id], target, method
                 ),
                 target=target,
                 gap=gap_of(score, target),

@@ -100,7 +100,7 @@ def run(
 ) -> Scorecard:
     """Score the agenda the plugins define, as the ``report`` command would.
 
-    ``options`` are further ``renewal_score.engine.RunOptions`` fields, such as
+    ``options`` are further ``renewal_score.options.RunOptions`` fields, such as
     ``criteria_aggregation="geometric"`` or ``weights={"some-criterion": 2.0}``.
     """
     host = make_host(*plugins, builtins=builtins)

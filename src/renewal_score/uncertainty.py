@@ -10,7 +10,6 @@ machine, and the everyday report needs no numerical library.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import random
@@ -26,16 +25,14 @@ def draw_scores(
     """``draws`` values of each item, by inverse transform of its distribution; items are
     drawn in the order of their ids, so the draws do not depend on the mapping's order."""
     generator = random.Random(seed)
-    drawn = {}
-    for key in sorted(distributions):
-        values = [v for v, _ in distributions[key]]
-        cumulative = list(itertools.accumulate(p for _, p in distributions[key]))
-        total, last = cumulative[-1], len(values) - 1
-        drawn[key] = [
-            values[min(bisect.bisect_right(cumulative, generator.random() * total), last)]
-            for _ in range(draws)
-        ]
-    return drawn
+    return {
+        key: generator.choices(
+            [v for v, _ in distributions[key]],
+            cum_weights=list(itertools.accumulate(p for _, p in distributions[key])),
+            k=draws,
+        )
+        for key in sorted(distributions)
+    }
 
 
 def interval(values: Sequence[float]) -> tuple[float, float]:
