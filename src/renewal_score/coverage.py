@@ -1,8 +1,9 @@
 """How much evidence stands behind each criterion, and the say-do gap, from its events.
 
 Counted once per criterion over its counted records, whatever plugin scored it: records,
-events, sources, kinds and grades, the newest date, and the sums behind the say-do gap
-(each event weighed by the probability that it happened; methodology §6).
+events, sources, kinds and grades, the newest date, and the sums behind the say-do gap:
+each event counts once, split between declaratory and concrete by its reports (methodology
+§6), so that neither a second report of an event nor a grade moves the gap.
 """
 
 from __future__ import annotations
@@ -22,15 +23,14 @@ class Tally:
     """The records behind one criterion, counted once for coverage and the say-do gap."""
 
     coverage: Coverage
-    support: float
-    """Sum over events of the probability that each happened."""
+    events: int
     declared: float
-    """The same sum over what of it is declaratory."""
+    """Sum over events of their declaratory shares."""
 
 
 EMPTY_TALLY = Tally(
     Coverage(records=0, events=0, sources=0, concrete=0, declaratory=0, grades={}, newest=None),
-    0.0,
+    0,
     0.0,
 )
 
@@ -62,11 +62,7 @@ def tally(
         grades=dict(sorted(Counter(r.grade for r in records).items())),
         newest=newest.date,
     )
-    return Tally(
-        coverage,
-        sum(e.support for e in events),
-        sum(e.declaratory for e in events),
-    )
+    return Tally(coverage, len(events), sum(e.declaratory for e in events))
 
 
 def _source(observation: Observation) -> tuple[str, str, str]:
@@ -75,7 +71,6 @@ def _source(observation: Observation) -> tuple[str, str, str]:
 
 
 def say_do_gap(tallies: Sequence[Tally]) -> float | None:
-    """Percentage of the events of the tallies, weighed by the probability that each
-    happened, that are declaratory; None without any."""
-    support = sum(t.support for t in tallies)
-    return 100.0 * sum(t.declared for t in tallies) / support if support > 0 else None
+    """Percentage of the events of the tallies that are declaratory; None without any."""
+    events = sum(t.events for t in tallies)
+    return 100.0 * sum(t.declared for t in tallies) / events if events else None

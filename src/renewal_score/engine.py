@@ -47,7 +47,7 @@ METHOD_DESCRIPTION = (
     "corroborate it. The interval and certainty come from the distribution of the score when "
     "any report may be wrong. Priority and overall scores: aggregation of the criteria with "
     "weights normalised to sum to 1; intervals from draws of every criterion. Say-do gap: "
-    "percentage of the events, weighed by their probability, that are declaratory. "
+    "percentage of the events that are declaratory. "
     "See docs/methodology.md."
 )
 

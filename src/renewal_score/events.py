@@ -109,7 +109,8 @@ class Event:
     support: float
     """The probability that it happened: 1 - prod over its sources (1 - the best report's)."""
     declaratory: float
-    """The probability that it happened as declaratory rather than concrete evidence."""
+    """The declaratory share of the event, 0 to 1: of its reports' combined probability,
+    what comes from declaratory ones (1 when all are, 0 when none is)."""
     claims: dict[tuple[int, bool], float]
     """Support of each (level, setback) its reports claim, sources counted once."""
     records: tuple[str, ...]
@@ -133,7 +134,7 @@ def _event(key: str, reports: list[Report]) -> Event:
         combined(r for r in reports if r.concrete),
     ]
     total = combined(reports)
-    declaratory = total * kinds[0] / (kinds[0] + kinds[1]) if total > 0 else 0.0
+    declaratory = kinds[0] / (kinds[0] + kinds[1]) if kinds[0] > 0 else 0.0
     return Event(
         key=key,
         day=min(r.day for r in reports),
@@ -166,16 +167,6 @@ def observation_event(observation: Observation, support: float) -> Event:
         claims={},
         records=(observation.id,),
     )
-
-
-def say_do_gap(events: Iterable[Event]) -> float | None:
-    """Percentage of the events, each weighed by the probability that it happened, that are
-    declaratory; None without any."""
-    total = declared = 0.0
-    for event in events:
-        total += event.support
-        declared += event.declaratory
-    return 100.0 * declared / total if total > 0 else None
 
 
 DUPLICATE_FIELDS = ("subject", "criterion", "date", "level", "effect", "kind")

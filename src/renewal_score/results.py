@@ -97,7 +97,8 @@ class CriterionScore(Assessment):
     scored_by: str = Field(description="The plugin whose score_criterion hook scored it.")
     uncertainty: Uncertainty | None = Field(description="Null when unrated and left out.")
     say_do_gap: float | None = Field(
-        description="Percentage of the events, weighed by their probability, that are declaratory.",
+        description="Percentage of the events that are declaratory (an event reported both "
+        "ways counts by its reports' probabilities).",
     )
     records: tuple[Identifier, ...] = Field(
         description="Ids of every record counted for it, oldest first.",

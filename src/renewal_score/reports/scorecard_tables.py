@@ -28,8 +28,8 @@ def headline(card: Scorecard) -> list[str]:
         f"{status_text(overall.status, overall.uncertainty)})",
         f"Concrete evidence alone: {fmt(overall.concrete_score)}; criteria rated: "
         f"{overall.rated} of {overall.criteria_count}",
-        f"Say-do gap: {fmt(overall.say_do_gap, 0, '%')} of the events (each weighed by how "
-        "likely it happened) are declaratory",
+        f"Say-do gap: {fmt(overall.say_do_gap, 0, '%')} of the events are declaratory "
+        "(statements, memoranda) rather than concrete",
         f"Evidence counted: {plural(overall.evidence_count, 'record')} reporting "
         f"{plural(overall.events, 'event')}; newest "
         f"{card.manifest.newest_evidence.isoformat() if card.manifest.newest_evidence else '-'}",

@@ -82,9 +82,8 @@ def headline(card: Scorecard) -> str:
         argument = "<p>No evidence is counted, so there is no say&ndash;do gap.</p>"
     else:
         argument = (
-            f"<p><strong>{gap} of the events are declaratory</strong> (each weighed by how "
-            "likely it happened): strategies, statements and memoranda rather than money "
-            "spent, treaties in force or ships deployed.</p>"
+            f"<p><strong>{gap} of the events are declaratory</strong>: strategies, statements "
+            "and memoranda rather than money spent, treaties in force or ships deployed.</p>"
             f"<p>On concrete evidence alone the index is <strong>"
             f"{esc(num(overall.concrete_score))}</strong>, against <strong>"
             f"{esc(num(overall.score))}</strong> with all evidence.</p>"
