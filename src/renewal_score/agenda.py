@@ -156,6 +156,7 @@ def collect_agenda(host: PluginHost, files: DataSet | None = None) -> Agenda:
         problems,
     )
     _check_evidence(evidence, subjects, criteria, problems)
+    _check_events(evidence, problems)
     observations, measured = _unique(
         located("register_observations", Observation, files.observations),
         "observation",
@@ -252,6 +253,28 @@ def _check_evidence(
             if subject in unknown_subjects:
                 problems.append(_unknown(where, record_id, "subject", subject, subjects))
             problems.extend(where.problem(record_id, f, m) for f, m in findings[claim])
+
+
+def _check_events(records: EvidenceRecords, problems: list[Problem]) -> None:
+    """Records of one event must be about one subject and one criterion: an event is one
+    thing that happened, reported by several sources."""
+    columns = records.columns
+    about: dict[str, set[tuple[str, str]]] = {}
+    for event, subject, criterion in zip(
+        columns.event, columns.subject, columns.criterion, strict=True
+    ):
+        if event is not None:
+            about.setdefault(event, set()).add((subject, criterion))
+    mixed = {event for event, found in about.items() if len(found) > 1}
+    for position, event in enumerate(columns.event):
+        if event in mixed:
+            others = ", ".join(f"{s} {c}" for s, c in sorted(about[event]))
+            message = (
+                f"event {event!r} is reported for more than one subject or criterion ({others})"
+            )
+            problems.append(
+                records.location(position).problem(columns.id[position], "event", message)
+            )
 
 
 def _claim_problems(

@@ -44,6 +44,9 @@ class Moment:
     """Probability that the criterion was shown to reach at least each level, by level."""
     setbacks: dict[int, float]
     """Probability that the criterion was shown back at each level, by level."""
+    events: tuple[tuple[float, tuple[tuple[int, bool, float], ...]], ...]
+    """Each event of the date: its probability, and (level index, setback, probability) of
+    each claim its reports make."""
     records: tuple[str, ...]
 
 
@@ -67,6 +70,15 @@ def moments_of(events: Sequence[Event]) -> list[Moment]:
                 day=day,
                 advances={k: p for (k, setback), p in held.items() if not setback},
                 setbacks={k: p for (k, setback), p in held.items() if setback},
+                events=tuple(
+                    sorted(
+                        (
+                            event.support,
+                            tuple(sorted((k, b, p) for (k, b), p in event.claims.items())),
+                        )
+                        for event in by_day[day]
+                    )
+                ),
                 records=tuple(sorted(r for e in by_day[day] for r in e.records)),
             )
         )
@@ -118,14 +130,27 @@ def read(moments: Sequence[Moment], level_scores: Sequence[float]) -> Belief:
 
 
 def _apply(moment: Moment, level_scores: Sequence[float], x: float | None) -> float | None:
-    """The fold's step with every claim of the moment holding."""
-    advanced = [k for k, p in moment.advances.items() if p > 0]
+    """The fold's step with every event of the moment taken at its word: an event whose
+    reports disagree stands at their levels weighed by probability."""
+    advanced: list[float] = []
+    fallen: dict[float, float] = {}  # reading -> doubt that any event showing it holds
+    for support, claims in moment.events:
+        total = sum(p for _, _, p in claims)
+        if total <= 0:
+            continue
+        reading = sum(p * level_scores[k] for k, _, p in claims) / total
+        back = sum(p for _, b, p in claims if b)
+        if back > 0 and back >= total - back:
+            fallen[reading] = fallen.get(reading, 1.0) * (1.0 - support)
+        else:
+            advanced.append(reading)
     if advanced:
-        top = level_scores[max(advanced)]
-        x = top if x is None else max(x, top)
-    fallen = {k: p for k, p in moment.setbacks.items() if p > 0}
+        x = max(advanced) if x is None else max(x, *advanced)
     if fallen:
-        x = _setback_reading(fallen, level_scores)
+        weights = {reading: 1.0 - doubt for reading, doubt in sorted(fallen.items())}
+        total = sum(weights.values())
+        if total > 0:
+            x = sum(w * reading for reading, w in weights.items()) / total
     return x
 
 

@@ -567,8 +567,12 @@ def _progress_bar() -> Callable[[int, int], None]:
 
 
 def _validate(args: argparse.Namespace) -> str:
+    from renewal_score.events import duplicate_warning, likely_duplicates
+
     inputs = _inputs(args, args.paths)
-    checked_agenda(inputs)  # each record, and the records against the plugins and each other
+    agenda = checked_agenda(inputs)  # each record, and against the plugins and each other
+    for ids in likely_duplicates(agenda.evidence.columns):
+        print(f"renewal-score: warning: {duplicate_warning(ids)}", file=sys.stderr)
     counts = inputs.data.counts
     return "".join(f"{path}: {_count(count, 'record')} ok\n" for path, count in counts.items())
 

@@ -450,6 +450,9 @@ PLAIN_EVENT_DATE = re.compile(r"[0-9]{4}(-Q[1-4]|-[0-9]{2}(-[0-9]{2})?)?")
 PLAIN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 EVIDENCE_FIELDS = frozenset(Evidence.model_fields)
 REQUIRED_EVIDENCE_FIELDS = tuple(n for n, f in Evidence.model_fields.items() if f.is_required())
+OPTIONAL_EVIDENCE_FIELDS = tuple(
+    n for n in Evidence.model_fields if n not in REQUIRED_EVIDENCE_FIELDS
+)
 SOURCE_FIELDS = frozenset(Source.model_fields)
 GRADES = frozenset(f"{r}{c}" for r in "ABCDEF" for c in "123456")
 
@@ -483,8 +486,10 @@ class PlainEvidence:
         except KeyError:
             return False
         field["effect"] = [r.get("effect", "advance") for r in records]
-        optional = sum(map(dict.__contains__, records, itertools.repeat("effect"))) + sum(
-            map(dict.__contains__, records, itertools.repeat("note"))
+        field["event"] = [r.get("event") for r in records]
+        optional = sum(
+            sum(map(dict.__contains__, records, itertools.repeat(name)))
+            for name in OPTIONAL_EVIDENCE_FIELDS
         )
         if sum(map(len, records)) != len(REQUIRED_EVIDENCE_FIELDS) * len(records) + optional:
             return False  # a field the model does not know
@@ -492,8 +497,10 @@ class PlainEvidence:
         if set(map(type, sources)) != {dict} or not all(map(SOURCE_FIELDS.issuperset, sources)):
             return False
         days = [s.get("date") for s in sources]
+        events = [e for e in field["event"] if e is not None]
         plain = (
             _plain_ids(field["id"])
+            and (not events or _plain_ids(events))
             and all(self._share(field, name, check) for name, check in REPEATED_CHECKS)
             and _plain_texts(field["statement"])
             and _strings([r.get("note", "") for r in records])

@@ -16,9 +16,11 @@ from renewal_score.agenda import Agenda
 from renewal_score.coverage import Tally, say_do_gap, tally
 from renewal_score.events import duplicate_warning, likely_duplicates
 from renewal_score.method import MethodSettings
+from renewal_score.models import Evidence
 from renewal_score.options import RunOptions
 from renewal_score.plan import Plan, aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
+from renewal_score.records import Columns
 from renewal_score.results import (
     CriterionScore,
     ExcludedEvidence,
@@ -108,7 +110,8 @@ def _targets(agenda: Agenda, method: MethodSettings) -> dict[str, float]:
 
 def _warnings(chosen: Selection, method: MethodSettings) -> list[str]:
     """What a reader should know about the evidence counted: likely duplicates, staleness."""
-    warnings = [duplicate_warning(ids) for ids in likely_duplicates(chosen.counted())]
+    counted = Columns.of([r for r in chosen.counted() if isinstance(r, Evidence)])
+    warnings = [duplicate_warning(ids) for ids in likely_duplicates(counted)]
     newest = max((r.effective_date for r in chosen.counted()), default=None)
     as_of = chosen.context.as_of
     if newest is not None and _months_between(newest, as_of) > method.stale_months:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from renewal_score.models import Evidence, Observation, Source, event_date_span
+from renewal_score.records import Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,13 +173,14 @@ def observation_event(observation: Observation, support: float) -> Event:
 DUPLICATE_FIELDS = ("subject", "criterion", "date", "level", "effect", "kind")
 
 
-def likely_duplicates(records: Iterable[Evidence | Observation]) -> list[tuple[str, ...]]:
+def likely_duplicates(columns: Columns) -> list[tuple[str, ...]]:
     """Groups of evidence records that may report one event without saying so: no ``event``,
     and the same subject, criterion, date, level, effect and kind under different ids."""
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for record in records:
-        if isinstance(record, Evidence) and record.event is None:
-            groups[tuple(getattr(record, name) for name in DUPLICATE_FIELDS)].append(record.id)
+    keys = zip(*(getattr(columns, name) for name in DUPLICATE_FIELDS), strict=True)
+    for record_id, event, key in zip(columns.id, columns.event, keys, strict=True):
+        if event is None:
+            groups[key].append(record_id)
     return sorted(tuple(sorted(ids)) for ids in groups.values() if len(ids) > 1)
 
 

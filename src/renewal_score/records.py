@@ -21,7 +21,7 @@ from typing import Protocol, overload
 from renewal_score.errors import Location
 from renewal_score.models import Evidence
 
-COLUMNS = ("id", "subject", "criterion", "date", "level", "effect", "kind", "grade")
+COLUMNS = ("id", "subject", "criterion", "date", "level", "effect", "kind", "grade", "event")
 """The fields of a record that checking and scoring read, one column each."""
 
 
@@ -37,6 +37,7 @@ class Columns:
     effect: list[str] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
     grade: list[str] = field(default_factory=list)
+    event: list[str | None] = field(default_factory=list)
 
     @classmethod
     def of(cls, records: Sequence[Evidence]) -> Columns:

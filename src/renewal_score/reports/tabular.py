@@ -92,7 +92,7 @@ def evidence_table(records: Sequence[Evidence], origins: Mapping[str, str]) -> s
         ]
         out += [
             f"{criterion} (from {origin})",
-            table(rows, headers, ["left"] * 6, "simple", [24, None, 12, None, None, 28]),
+            table(rows, headers, ["left"] * 6, "simple", [24, None, 12, None, None, 26]),
             "",
         ]
     return "\n".join(out)

@@ -65,7 +65,7 @@ def render_text(card: Scorecard) -> str:
             COVERAGE_HEADERS,
             COVERAGE_ALIGN,
             "simple",
-            [30, None, None, None, None, None, 18, None],
+            [26, None, None, None, None, None, 15, None],
         )
     )
     out += ["", "Method:"]
