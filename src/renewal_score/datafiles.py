@@ -7,6 +7,7 @@ a file are collected before anything is raised, so a user can fix them in one pa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -142,10 +143,8 @@ public record (``reviewed = 2026-11-27``), so that a report can say how fresh th
 def _review_date(path: Path, raw: RawRecord) -> dt.date:
     value = raw.data
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):  # not a date: said so below
             value = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         message = f"must be a date such as 2026-11-27 (got {raw.data!r})"
         raise _fail(path, message, raw.line, REVIEWED)
