@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
-from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
+from renewal_score.errors import DataError, OutputError, Problem, RenewalScoreError, UsageError
 from renewal_score.models import model_names
-from renewal_score.outputs import write_atomically
+from renewal_score.outputs import write_output
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
@@ -694,11 +694,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], str] = args.handler
     try:
         _infer_format(args)
-        text = handler(args)
-        if args.output is not None:
-            write_atomically(args.output, text)
-        else:
-            sys.stdout.write(text)
+        _write_result(args, handler(args))
     except UsageError as error:
         return _fail(args, f"renewal-score: error: {error}", 2)
     except DataError as error:
@@ -706,9 +702,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, f"{error}\nrenewal-score: {_count(count, 'problem')} found", 1)
     except RenewalScoreError as error:
         return _fail(args, f"renewal-score: {error}", 1)
-    except OSError as error:
-        return _fail(args, f"renewal-score: cannot write {error.filename}: {error.strerror}", 1)
+    except OSError as error:  # creating a plugin package's folder, reading a plugin folder
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(args, f"renewal-score: {where}{error.strerror or error}", 1)
     return 0
+
+
+def _write_result(args: argparse.Namespace, text: str) -> None:
+    if args.output is not None:
+        write_output(args.output, text)
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        raise OutputError(f"cannot write standard output: {error.strerror or error}") from None
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:

@@ -71,6 +71,10 @@ class PluginError(RenewalScoreError):
         super().__init__(f"plugin {plugin!r}" + (f", hook {hook}" if hook else "") + f": {message}")
 
 
+class OutputError(RenewalScoreError):
+    """The output could not be written (exit 1); the message names the file given."""
+
+
 class UsageError(RenewalScoreError):
     """The command was called wrongly (exit 2)."""
 
