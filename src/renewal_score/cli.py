@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
+from renewal_score.clock import today
 from renewal_score.errors import DataError, OutputError, Problem, RenewalScoreError, UsageError
 from renewal_score.models import model_names
 from renewal_score.outputs import write_output
@@ -89,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DATE",
         help="count evidence whose stated date (its whole day, month, quarter or year) "
-        "has passed by DATE (default: today)",
+        "has passed by DATE (default: today, in UTC)",
     )
     method = argparse.ArgumentParser(add_help=False)
     method.add_argument(
@@ -141,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         default=None,
         metavar="DATE",
-        help="the last date (default: today)",
+        help="the last date (default: today, in UTC)",
     )
     trend.add_argument("--every", choices=["month", "quarter", "year"], default="quarter")
     trend.add_argument(
@@ -313,7 +314,7 @@ def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) 
         weight = DEFAULT_RELIABILITY_WEIGHTS[reliability] * DEFAULT_CREDIBILITY_WEIGHTS[credibility]
         min_weight = round(weight, 4)
     return RunOptions(
-        as_of=getattr(args, "as_of", None) or dt.date.today(),
+        as_of=getattr(args, "as_of", None) or today(),
         subject=subject,
         weights=weights,
         criteria_aggregation=levels["criteria"],
@@ -344,7 +345,7 @@ def _trend(args: argparse.Namespace) -> str:
 
     inputs = _inputs(args)
     agenda = checked_agenda(inputs)
-    points = dates(args.start, args.end or dt.date.today(), args.every)
+    points = dates(args.start, args.end or today(), args.every)
     options = _run_options(args, agenda, args.subject)
     result = trend(agenda, inputs.host, options, points, args.every)
     if args.format == "json":
@@ -504,7 +505,7 @@ def _evidence(args: argparse.Namespace) -> str:
     from renewal_score.datafiles import write_evidence
 
     agenda = checked_agenda(_inputs(args))
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or today()
     records = [r for r in agenda.evidence if r.effective_date <= as_of]
     if later := len(agenda.evidence) - len(records):
         print(
@@ -646,7 +647,7 @@ def _new_plugin(args: argparse.Namespace) -> str:
         )
     subject = default_subject(agenda) if agenda.subjects else None
     folder = new_plugin(
-        args.name, args.dir, subject=subject, core_version=__version__, today=dt.date.today()
+        args.name, args.dir, subject=subject, core_version=__version__, today=today()
     )
     return f"created {folder}\ninstall it with: pip install {folder}\n"
 
