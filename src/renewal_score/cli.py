@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import io
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
 from renewal_score.clock import today
 from renewal_score.errors import DataError, OutputError, Problem, RenewalScoreError, UsageError
+from renewal_score.escaping import LAYOUT, echo, printable
 from renewal_score.models import model_names
 from renewal_score.outputs import write_output
 
@@ -282,7 +284,7 @@ def _inputs(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Inputs:
         keep_going=args.keep_going,
     )
     for path in inputs.skipped_files:
-        print(f"renewal-score: note: {path} is not a data file; skipped", file=sys.stderr)
+        _note(f"{path} is not a data file; skipped")
     return inputs
 
 
@@ -508,11 +510,7 @@ def _evidence(args: argparse.Namespace) -> str:
     as_of = args.as_of or today()
     records = [r for r in agenda.evidence if r.effective_date <= as_of]
     if later := len(agenda.evidence) - len(records):
-        print(
-            f"renewal-score: note: {_count(later, 'record')} dated after {as_of} not listed "
-            "(see --as-of)",
-            file=sys.stderr,
-        )
+        _note(f"{_count(later, 'record')} dated after {as_of} not listed (see --as-of)")
     if args.criterion is not None:
         if args.criterion not in agenda.criteria:
             raise UsageError(_unknown_id("criterion", args.criterion, agenda.criteria))
@@ -660,7 +658,7 @@ def _unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
     choices = sorted(known)
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
-    return f"unknown {kind} {value!r}{hint}"
+    return f"unknown {kind} {echo(value)}{hint}"
 
 
 SUFFIX_FORMATS = {
@@ -689,7 +687,12 @@ def _infer_format(args: argparse.Namespace) -> None:
         )
 
 
+TERMINAL_FORMATS = ("text", "table", "markdown")
+"""Formats meant for a terminal or a document, in which control characters are escaped."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _write_unencodable_as_escapes()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], str] = args.handler
@@ -709,7 +712,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _write_unencodable_as_escapes() -> None:
+    """Characters that standard output's or error's encoding lacks (an en dash with
+    PYTHONIOENCODING=latin-1) are written as escapes such as ``\\u2013`` instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _write_result(args: argparse.Namespace, text: str) -> None:
+    if getattr(args, "format", "text") in TERMINAL_FORMATS:
+        text = printable(text, keep=LAYOUT)  # whatever a renderer left, e.g. a file's name
     if args.output is not None:
         write_output(args.output, text)
         return
@@ -720,10 +733,14 @@ def _write_result(args: argparse.Namespace, text: str) -> None:
         raise OutputError(f"cannot write standard output: {error.strerror or error}") from None
 
 
+def _note(message: str) -> None:
+    print(printable(f"renewal-score: note: {message}"), file=sys.stderr)
+
+
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     if args.debug:
         traceback.print_exc()
-    print(message, file=sys.stderr)
+    print(printable(message, keep="\n"), file=sys.stderr)
     return code
 
 

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from renewal_score.errors import DataError, Location, Problem, UsageError
+from renewal_score.escaping import clipped, echo
 from renewal_score.hookspecs import hookimpl
 from renewal_score.models import (
     Criterion,
@@ -144,7 +145,7 @@ def _review_date(path: Path, raw: RawRecord) -> dt.date:
         with contextlib.suppress(ValueError):  # not a date: said so below
             value = dt.date.fromisoformat(value)
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        message = f"must be a date such as 2026-11-27 (got {raw.data!r})"
+        message = f"must be a date such as 2026-11-27 (got {echo(raw.data)})"
         raise _fail(path, message, raw.line, REVIEWED)
     return value
 
@@ -451,7 +452,7 @@ def _explain(detail: Any, location: Sequence[str], model: type[BaseModel]) -> st
     kind = detail["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, location[:-1])
-        close = difflib.get_close_matches(location[-1], allowed, n=1)
+        close = difflib.get_close_matches(clipped(location[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown field (allowed: {', '.join(allowed)}){hint}"
     if kind == "missing":
@@ -459,9 +460,9 @@ def _explain(detail: Any, location: Sequence[str], model: type[BaseModel]) -> st
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch" and location[-1] in EXPECTED_FORMS:
-        return f"{detail['input']!r} is not valid (expected {EXPECTED_FORMS[location[-1]]})"
+        return f"{echo(detail['input'])} is not valid (expected {EXPECTED_FORMS[location[-1]]})"
     message = str(detail["msg"]).removeprefix("Value error, ")
-    return f"{message} (got {detail['input']!r})" if kind != "value_error" else message
+    return f"{message} (got {echo(detail['input'])})" if kind != "value_error" else message
 
 
 def _allowed_fields(model: type[BaseModel], path: Sequence[str]) -> list[str]:

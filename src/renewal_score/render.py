@@ -19,6 +19,7 @@ from typing import Any
 from tabulate import tabulate
 
 from renewal_score.agenda import Agenda
+from renewal_score.escaping import printable
 from renewal_score.hookspecs import hookimpl
 from renewal_score.html import render_html, render_table_page
 from renewal_score.models import RECORD_COLUMNS, Evidence, PriorityScore, Scorecard
@@ -35,8 +36,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
 
 def one_line(text: str) -> str:
-    """Text on one line: runs of whitespace, line breaks included, become one space."""
-    return " ".join(text.split())
+    """Text on one line: runs of whitespace, line breaks included, become one space, and
+    control characters show as escapes (``escaping.printable``)."""
+    return printable(" ".join(text.split()))
 
 
 def escape_markdown(text: str) -> str:
@@ -174,7 +176,7 @@ def render_text(card: Scorecard) -> str:
         )
     )
     for priority in sorted(card.priorities, key=lambda p: p.rank):
-        out += ["", *wrap(f"{priority.rank}. {priority.title} [{priority.id}]")]
+        out += ["", *wrap(f"{priority.rank}. {one_line(priority.title)} [{priority.id}]")]
         out.append(
             _table(
                 _criterion_rows(priority, one_line),
@@ -261,7 +263,7 @@ def render_csv(card: Scorecard) -> str:
 
 def shorten(text: str, width: int) -> str:
     """One line of at most ``width`` characters, cut with an ellipsis."""
-    line = " ".join(text.split())
+    line = one_line(text)
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
