@@ -297,7 +297,7 @@ def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) 
     weights: dict[str, float] = {}
     if args.weights is not None:
         weights = read_weights(args.weights)
-        check_weights(weights, {*agenda.priorities, *agenda.criteria}, args.weights)
+        check_weights(weights, agenda, args.weights)
     levels = {"criteria": args.aggregation, "priorities": args.aggregation}
     if "=" in args.aggregation:
         levels = {"criteria": "arithmetic", "priorities": "arithmetic"}

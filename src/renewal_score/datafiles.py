@@ -8,16 +8,14 @@ a file are collected before anything is raised, so a user can fix them in one pa
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import difflib
 import functools
-import io
 import json
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,13 +24,21 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from renewal_score.errors import DataError, Location, Problem, UsageError
 from renewal_score.escaping import clipped, echo
+from renewal_score.evidence_csv import read_rows, write_rows
 from renewal_score.hookspecs import hookimpl
+from renewal_score.locating import (
+    JsonMember,
+    json_array_lines,
+    json_object_members,
+    reading,
+    toml_error_line,
+    toml_table_lines,
+)
 from renewal_score.models import (
     Criterion,
     Evidence,
     Observation,
     Priority,
-    Source,
     Subject,
 )
 from renewal_score.plain_jsonl import read_plain_jsonl
@@ -91,22 +97,23 @@ MODELS: dict[str, type[BaseModel]] = {
 """The kinds of record a data file may hold, by table name, in the order they are checked."""
 
 
-def _read_toml(path: Path, text: str) -> Tables:
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """The TOML document; DataError with the line of a syntax error."""
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        match = re.search(r"line (\d+)", str(error))
-        line = int(match.group(1)) if match else None
-        raise _fail(path, f"invalid TOML: {error}", line) from None
+        raise _fail(path, f"invalid TOML: {error}", toml_error_line(error, text)) from None
+
+
+def _read_toml(path: Path, text: str) -> Tables:
+    document = parse_toml(path, text)
     tables: Tables = {}
+    headers = toml_table_lines(text)
     for key, records in _arrays(path, document, text).items():
         if key == REVIEWED:
             tables[key] = records
             continue
-        header = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(key) + r"[ \t]*\]\]", re.MULTILINE)
-        lines: list[int | None] = [
-            text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)
-        ]
+        lines: list[int | None] = list(headers.get(key, []))
         if len(lines) != len(records):  # an inline array carries no header line per record
             lines = [None] * len(records)
         tables[key] = [RawRecord(r, line) for r, line in zip(records, lines, strict=True)]
@@ -165,33 +172,34 @@ def _read_json(path: Path, text: str) -> Tables:
         message = f"invalid JSON: {error.msg} (column {error.colno})"
         raise _fail(path, message, error.lineno) from None
     if isinstance(document, list):
-        return {"evidence": _json_records(text, document, text.find("["))}
+        lines = json_array_lines(text, text.index("["))
+        return {"evidence": [RawRecord(r, n) for r, n in zip(document, lines, strict=True)]}
+    arrays = _arrays(path, document, text)
+    members = json_object_members(text)
+    _no_repeated_keys(path, members)
+    elements = {member.key: member.elements for member in members}
     tables: Tables = {}
-    for key, records in _arrays(path, document, text).items():
+    for key, records in arrays.items():
         if key == REVIEWED:
             tables[key] = records
             continue
-        found = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', text)
-        tables[key] = _json_records(text, records, found.end() - 1 if found else -1)
+        lines = elements[key] or []
+        tables[key] = [RawRecord(r, n) for r, n in zip(records, lines, strict=True)]
     return tables
 
 
-def _json_records(text: str, records: list[Any], array_start: int) -> list[RawRecord]:
-    lines = _element_lines(text, array_start, len(records)) if array_start >= 0 else []
-    return [RawRecord(r, lines[i] if lines else None) for i, r in enumerate(records)]
-
-
-def _element_lines(text: str, array_start: int, count: int) -> list[int | None]:
-    """Line on which each element of the JSON array starting at ``array_start`` begins."""
-    decoder = json.JSONDecoder()
-    lines: list[int | None] = []
-    position = array_start + 1
-    for _ in range(count):
-        while position < len(text) and text[position] in " \t\r\n,":
-            position += 1
-        lines.append(text.count("\n", 0, position) + 1)
-        _, position = decoder.raw_decode(text, position)
-    return lines
+def _no_repeated_keys(path: Path, members: Sequence[JsonMember]) -> None:
+    """DataError for each top-level key written twice: JSON keeps the last value only, and
+    the records of the first would silently be lost."""
+    first: dict[str, int] = {}
+    problems = []
+    for member in members:
+        if member.key in first:
+            message = f"is given more than once (first on line {first[member.key]})"
+            problems.append(Problem(str(path), member.line, field=member.key, message=message))
+        first.setdefault(member.key, member.line)
+    if problems:
+        raise DataError(problems)
 
 
 def _read_jsonl(path: Path, text: str) -> Tables:
@@ -202,47 +210,21 @@ def _read_jsonl(path: Path, text: str) -> Tables:
         if not line.strip():
             continue
         try:
-            records.append(RawRecord(json.loads(line), number))
+            with reading(path, line):
+                records.append(RawRecord(json.loads(line), number))
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(file=str(path), line=number, message=f"invalid JSON: {error.msg}")
             )
+        except DataError as error:  # located within the line: the line is the file's
+            problems.extend(replace(p, line=number) for p in error.problems)
     if problems:
         raise DataError(problems)
     return {"evidence": records}
 
 
 def _read_csv(path: Path, text: str) -> Tables:
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    records = []
-    try:
-        _ = reader.fieldnames  # reads the header row, so that line numbers start after it
-        line = reader.line_num + 1
-        for row in reader:
-            if None in row:
-                raise _fail(path, "has more cells than the header has columns", line)
-            records.append(RawRecord(_unflatten(row), line))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise _fail(path, f"invalid CSV: {error}", reader.line_num) from None
-    return {"evidence": records}
-
-
-def _unflatten(row: Mapping[str, str | None]) -> dict[str, Any]:
-    """A CSV row as a nested record: ``source.title`` goes to ``{"source": {"title": ...}}``.
-
-    An empty cell is an absent field, so that defaults apply and required fields are missed.
-    """
-    record: dict[str, Any] = {}
-    for column, value in row.items():
-        if not value:
-            continue
-        head, _, rest = column.partition(".")
-        if rest:
-            record.setdefault(head, {})[rest] = value
-        else:
-            record[head] = value
-    return record
+    return {"evidence": [RawRecord(record, line) for record, line in read_rows(path, text)]}
 
 
 READERS: dict[str, Callable[[Path, str], Tables]] = {
@@ -262,7 +244,9 @@ def read_tables(path: Path) -> Tables:
     JSON Lines: one evidence record per line (blank lines are ignored). CSV: a header row,
     then one evidence record per row, nested fields as dotted columns (``source.title``).
     """
-    return _reader(path)(path, read_text(path))
+    text = read_text(path)
+    with reading(path, text):
+        return _reader(path)(path, text)
 
 
 def _reader(path: Path) -> Callable[[Path, str], Tables]:
@@ -319,25 +303,29 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
     for path in paths:
         try:
             text = read_text(path)
-            if path.suffix.lower() == ".jsonl" and _take_valid_jsonl(path, text, data):
-                continue
-            tables = _reader(path)(path, text)
+            with reading(path, text):
+                _load_file(path, text, data, problems)
         except DataError as error:
             problems.extend(error.problems)
-            continue
-        data.counts[str(path)] = 0
-        if REVIEWED in tables:
-            try:
-                data.reviewed[str(path)] = _review_date(path, tables[REVIEWED][0])
-            except DataError as error:
-                problems.extend(error.problems)
-        for key, model in MODELS.items():
-            for record in tables.get(key, []):
-                valid, found = validate_records([record], model, Location(str(path)))
-                problems.extend(found)
-                getattr(data, key).extend((Location(str(path), record.line), r) for r in valid)
-                data.counts[str(path)] += len(valid)
     return data
+
+
+def _load_file(path: Path, text: str, data: DataSet, problems: list[Problem]) -> None:
+    if path.suffix.lower() == ".jsonl" and _take_valid_jsonl(path, text, data):
+        return
+    tables = _reader(path)(path, text)
+    data.counts[str(path)] = 0
+    if REVIEWED in tables:
+        try:
+            data.reviewed[str(path)] = _review_date(path, tables[REVIEWED][0])
+        except DataError as error:
+            problems.extend(error.problems)
+    for key, model in MODELS.items():
+        for record in tables.get(key, []):
+            valid, found = validate_records([record], model, Location(str(path)))
+            problems.extend(found)
+            getattr(data, key).extend((Location(str(path), record.line), r) for r in valid)
+            data.counts[str(path)] += len(valid)
 
 
 @functools.cache
@@ -374,14 +362,6 @@ def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
     return True
 
 
-EVIDENCE_COLUMNS: tuple[str, ...] = tuple(
-    f"source.{sub}" if name == "source" else name
-    for name in Evidence.model_fields
-    for sub in (Source.model_fields if name == "source" else [""])
-)
-"""CSV columns of an evidence record, in model order; nested fields are dotted."""
-
-
 def write_evidence(records: Sequence[Evidence], file_format: str) -> str:
     """Records as a data file that ``read_tables`` reads back to the same records."""
     if file_format == "jsonl":
@@ -392,25 +372,8 @@ def write_evidence(records: Sequence[Evidence], file_format: str) -> str:
             + "\n"
         )
     if file_format == "csv":
-        buffer = io.StringIO()
-        # CRLF (RFC 4180) also makes the writer quote a field holding a lone carriage return.
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(EVIDENCE_COLUMNS)
-        for record in records:
-            flat = _flatten(record.model_dump(mode="json"))
-            writer.writerow("" if flat.get(c) is None else flat[c] for c in EVIDENCE_COLUMNS)
-        return buffer.getvalue()
+        return write_rows(records)
     raise ValueError(file_format)
-
-
-def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in record.items():
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def validate_records(
