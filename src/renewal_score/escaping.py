@@ -5,6 +5,10 @@
   its cursor, or reorder a line (``printable``).
 - Quoted back in a message: cut to a bounded length, so that a 10 MB value is not echoed
   whole (``echo``, ``clipped``).
+- In a CSV file that a spreadsheet opens: a cell that the spreadsheet would run as a
+  formula gets a leading single quote, as OWASP advises (``spreadsheet_cell``), or, in the
+  evidence export that must read back exactly, a reversible version of it
+  (``quote_formula`` and ``unquote_formula``).
 
 HTML has its own escaping (``renewal_score.html``); JSON escapes control characters itself.
 """
@@ -64,3 +68,37 @@ def echo(value: object) -> str:
         return clipped(_BOUNDED.repr(value))
     except ValueError:  # an integer too long to convert to text
         return f"<{type(value).__name__}>"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?%?")
+MISSING = "-"
+"""The mark of a missing value in a report's tables."""
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV report's cell: text that a spreadsheet would run as a formula, quoted with a
+    leading ``'``; numbers, text that is a number (``-3.5``) and the missing-value mark
+    ``-`` stay as they are, so that they stay numbers and marks in the spreadsheet."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and value != MISSING
+        and not NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def quote_formula(text: str) -> str:
+    """An evidence export's cell: a leading ``'`` before text that a spreadsheet would run
+    as a formula, and before text that starts with ``'`` itself, so that
+    ``unquote_formula`` gives back exactly the text (the mapping is one to one)."""
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def unquote_formula(text: str) -> str:
+    """The text of a CSV evidence cell: one leading ``'``, if any, removed."""
+    return text[1:] if text.startswith("'") else text

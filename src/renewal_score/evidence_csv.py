@@ -1,5 +1,10 @@
 """Evidence records as CSV: a header row, then one row per record; nested fields are dotted
 columns (``source.title``) and an empty cell is an absent field.
+
+A cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+return first) is written with a leading ``'``, as OWASP advises, and so is a cell that
+starts with ``'`` itself; reading removes one leading ``'``. A record therefore reads back
+exactly as it was written (``escaping.quote_formula``), and a spreadsheet shows text.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from renewal_score.errors import DataError, Problem
-from renewal_score.escaping import echo
+from renewal_score.escaping import echo, quote_formula, unquote_formula
 from renewal_score.models import Evidence, Source
 
 EVIDENCE_COLUMNS: tuple[str, ...] = tuple(
@@ -104,7 +109,8 @@ def _unflatten(row: Mapping[str, str | None]) -> dict[str, Any]:
     An empty cell is an absent field, so that defaults apply and required fields are missed.
     """
     record: dict[str, Any] = {}
-    for column, value in row.items():
+    for column, cell in row.items():
+        value = unquote_formula(cell or "")
         if not value:
             continue
         head, _, rest = column.partition(".")
@@ -126,4 +132,6 @@ def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _cell(value: Any) -> Any:
-    return "" if value is None else value
+    if value is None:
+        return ""
+    return quote_formula(value) if isinstance(value, str) else value

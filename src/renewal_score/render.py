@@ -19,7 +19,7 @@ from typing import Any
 from tabulate import tabulate
 
 from renewal_score.agenda import Agenda
-from renewal_score.escaping import printable
+from renewal_score.escaping import printable, spreadsheet_cell
 from renewal_score.hookspecs import hookimpl
 from renewal_score.html import render_html, render_table_page
 from renewal_score.models import RECORD_COLUMNS, Evidence, PriorityScore, Scorecard
@@ -257,7 +257,7 @@ def render_csv(card: Scorecard) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(RECORD_COLUMNS)
     for row in card.to_records():
-        writer.writerow("" if value is None else value for value in row.values())
+        writer.writerow("" if value is None else spreadsheet_cell(value) for value in row.values())
     return buffer.getvalue()
 
 
@@ -306,8 +306,8 @@ def render_tables(title: str, tables: Sequence[Table], file_format: str, note: s
     if file_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(tables[0][1])
-        writer.writerows(tables[0][2])
+        writer.writerow(map(spreadsheet_cell, tables[0][1]))
+        writer.writerows(map(spreadsheet_cell, row) for row in tables[0][2])
         return buffer.getvalue()
     if file_format == "html":
         return render_table_page(title, tables, note)
