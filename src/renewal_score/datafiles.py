@@ -383,9 +383,9 @@ def validate_records(
     valid: list[ModelT] = []
     problems: list[Problem] = []
     for record in records:
-        if isinstance(record.data, model):
-            valid.append(record.data)
-            continue
+        if isinstance(record.data, model):  # from a plugin: checked too, in case it was built
+            # without validation (model_construct), and as the model itself, not a subclass
+            record = replace(record, data=record.data.model_dump(include=set(model.model_fields)))
         if not isinstance(record.data, Mapping):
             message = f"a record must be a table/object, not {type(record.data).__name__}"
             problems.append(origin.at(record.line).problem("", "", message))
