@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from renewal_score.agenda import Agenda, collect_agenda
-from renewal_score.datafiles import EVIDENCE_COLUMNS, load_data_files, read_tables, write_evidence
+from renewal_score.datafiles import load_data_files, read_tables, write_evidence
 from renewal_score.errors import DataError, Problem
+from renewal_score.evidence_csv import EVIDENCE_COLUMNS
 from renewal_score.models import Evidence, Source
 from renewal_score.testing import agenda_of, make_host
 from strategies import event_dates
+from tomlwriter import to_toml, toml_record, toml_string
 
 EVENT_DAYS = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2040, 12, 31))
 
@@ -113,50 +115,7 @@ def evidence_records(draw: st.DrawFn) -> Evidence:
 
 
 # ---------------------------------------------------------------------------------------------
-# A TOML writer for this record shape
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string: JSON escapes are TOML escapes (\\" \\\\ \\b \\t \\n \\f \\r \\uXXXX),
-    and JSON leaves only DEL unescaped among the characters TOML forbids raw."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()  # a TOML local date, which tomllib reads as a date
-    if isinstance(value, int | float):
-        return repr(value)
-    raise TypeError(value)
-
-
-def to_toml(records: Sequence[dict[str, Any]]) -> str:
-    """``[[evidence]]`` tables, nested records as ``[evidence.NAME]`` sub-tables."""
-    lines = ["# Written by the tests."]
-    for record in records:
-        lines += ["", "[[evidence]]"]
-        nested = {k: v for k, v in record.items() if isinstance(v, dict)}
-        lines += [
-            f"{key} = {toml_value(value)}"
-            for key, value in record.items()
-            if key not in nested and value is not None
-        ]
-        for name, table in nested.items():
-            lines.append(f"[evidence.{name}]")
-            lines += [f"{k} = {toml_value(v)}" for k, v in table.items() if v is not None]
-    return "\n".join(lines) + "\n"
-
-
-def toml_record(record: Evidence) -> dict[str, Any]:
-    """A record as a TOML writer sees it: dates as TOML dates where they are whole days."""
-    data = record.model_dump(mode="python")
-    if record.date_precision == "day":
-        data["date"] = dt.date.fromisoformat(record.date)
-    return data
+# The TOML writer (tomlwriter.py) for this record shape
 
 
 def test_json_string_escapes_are_toml_string_escapes() -> None:

@@ -119,7 +119,8 @@ def test_weights_file_overrides_and_is_printed(tmp_path: Path) -> None:
         ),
         (
             "security = 0\nminerals-energy = 0\ncoercion-resilience = 0\n",
-            "record priorities: weight: all weights are zero",
+            "w.toml:1: record security: weight: the weights of the priorities are all zero; "
+            "give one of them a weight above 0",
         ),
     ],
 )

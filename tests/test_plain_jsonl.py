@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001  (full-width and Arabic-Indic digits are deliberate: ids and dates in ASCII)
-"""The fast path for JSON Lines evidence (``datafiles._plain_jsonl``) against the model.
+"""The fast path for JSON Lines evidence (``plain_jsonl.read_plain_jsonl``) against the model.
 
 The contract: the fast path never accepts a file that ``Evidence`` would reject on any line,
 and when it accepts one, every record is exactly what ``Evidence.model_validate_json`` makes
@@ -26,10 +26,11 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from renewal_score import datafiles
-from renewal_score.datafiles import DataSet, _plain_jsonl, load_data_files
+from renewal_score import plain_jsonl
+from renewal_score.datafiles import DataSet, load_data_files
 from renewal_score.errors import Location, Problem
 from renewal_score.models import Evidence
+from renewal_score.plain_jsonl import read_plain_jsonl
 from renewal_score.records import COLUMNS, EvidenceRecords, JsonLinesBatch, ModelBatch
 from strategies import event_dates
 
@@ -78,7 +79,7 @@ def model_view(text: str) -> list[tuple[int, Evidence | None]]:
 def check_against_model(text: str) -> JsonLinesBatch | None:
     """The fast path's batch for the text, after checking it against the model line by line."""
     expected = model_view(text)
-    batch = _plain_jsonl(FILE, text)
+    batch = read_plain_jsonl(FILE, text)
     if batch is None:
         return None
     rejected = [number for number, record in expected if record is None]
@@ -379,7 +380,7 @@ def jsonl_texts(draw: st.DrawFn, records: list[Any], *, mangle: bool) -> str:
     return text
 
 
-CHUNK_SIZES = st.sampled_from([64, 200, 1_000, datafiles.CHUNK_CHARS])
+CHUNK_SIZES = st.sampled_from([64, 200, 1_000, plain_jsonl.CHUNK_CHARS])
 """Characters per chunk: small ones put every line or two in a chunk of its own."""
 
 
@@ -394,7 +395,7 @@ CHUNK_SIZES = st.sampled_from([64, 200, 1_000, datafiles.CHUNK_CHARS])
 )
 def test_fast_path_agrees_with_model(records: list[Any], data: st.DataObject, chunk: int) -> None:
     text = data.draw(jsonl_texts(records, mangle=True))
-    with mock.patch.object(datafiles, "CHUNK_CHARS", chunk):
+    with mock.patch.object(plain_jsonl, "CHUNK_CHARS", chunk):
         for line in text.split("\n"):  # each line is also a file, with its mutations alone
             check_against_model(line)
         check_against_model(text)
@@ -409,7 +410,7 @@ def test_fast_path_takes_plain_records(
     records: list[dict[str, Any]], data: st.DataObject, chunk: int
 ) -> None:
     text = data.draw(jsonl_texts(records, mangle=False))
-    with mock.patch.object(datafiles, "CHUNK_CHARS", chunk):
+    with mock.patch.object(plain_jsonl, "CHUNK_CHARS", chunk):
         batch = check_against_model(text)
     assert batch is not None, "plain records must not be left to the model"
     assert batch.file == FILE
@@ -464,7 +465,7 @@ LINE_B = json.dumps(plain_record(2))
 )
 def test_line_that_is_not_one_record_is_refused(tmp_path: Path, line: str) -> None:
     text = f"{LINE_A}\n{line}\n{LINE_B}\n"
-    assert _plain_jsonl(FILE, text) is None
+    assert read_plain_jsonl(FILE, text) is None
     path = tmp_path / "evidence.jsonl"
     data, problems = load(path, text.encode("utf-8"))
     assert problems
@@ -513,7 +514,7 @@ def test_escaped_surrogate_pair_is_left_to_model(
 ) -> None:
     line = json.dumps(plain_record(1)).replace('"Something happened (1)."', statement)
     text = f"{LINE_B}\n{line}\n"
-    assert _plain_jsonl(FILE, text) is None
+    assert read_plain_jsonl(FILE, text) is None
     path = tmp_path / "evidence.jsonl"
     data, problems = load(path, text.encode("utf-8"))
     assert problems == []
@@ -525,7 +526,7 @@ def test_escaped_surrogate_pair_is_left_to_model(
 @pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "\\uDBFF\\uDFFF", "\\ude00\\ud83d"])
 def test_escaped_surrogate_is_refused(escape: str) -> None:
     line = json.dumps(plain_record(1, note="x")).replace('"note": "x"', f'"note": "{escape}"')
-    assert _plain_jsonl(FILE, line) is None
+    assert read_plain_jsonl(FILE, line) is None
 
 
 @pytest.mark.parametrize(
@@ -633,7 +634,7 @@ def test_optional_fields_absent() -> None:
 
 
 def test_lines_after_blank_lines_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(datafiles, "CHUNK_CHARS", 200)
+    monkeypatch.setattr(plain_jsonl, "CHUNK_CHARS", 200)
     lines = [json.dumps(plain_record(i)) for i in range(12)]
     text = (
         "\n".join(lines[:5]) + "\n\n \n" + "\n".join(lines[5:9]) + "\r\n\n" + "\n".join(lines[9:])
@@ -671,7 +672,7 @@ def test_regression_value_valid_in_another_field(
 ) -> None:
     """One cache of accepted values served every field, so a value accepted for one (a
     subject, a date) skipped the check of another (a grade, a kind)."""
-    monkeypatch.setattr(datafiles, "CHUNK_CHARS", 64)
+    monkeypatch.setattr(plain_jsonl, "CHUNK_CHARS", 64)
     [(first, value), (second, _)] = changes.items()
     if where == "same record":
         records = [plain_record(0), plain_record(1, **changes)]
@@ -700,7 +701,7 @@ def test_regression_record_over_two_lines(joiner: str) -> None:
     first, rest = LINE_B.split(", ", 1)  # '{"id": "e2"' and the other fields
     text = f"{LINE_A}{joiner}{first}\n{rest}\n"
     assert [record for _, record in model_view(text)] == [None, None]
-    assert _plain_jsonl(FILE, text) is None
+    assert read_plain_jsonl(FILE, text) is None
 
 
 @pytest.mark.parametrize("joiner", ["],[", "] , ["])
@@ -709,7 +710,7 @@ def test_regression_value_over_two_lines_with_two_values_on_another(joiner: str)
     parsed as one value, and a line holding '],[' between two values made up the count."""
     text = "\n".join([LINE_A + joiner + LINE_B, *_broken_in_text(json.dumps(plain_record(3)))])
     assert [record for _, record in model_view(text)] == [None, None, None]
-    assert _plain_jsonl(FILE, text) is None
+    assert read_plain_jsonl(FILE, text) is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -789,7 +790,7 @@ def batches() -> list[ModelBatch | JsonLinesBatch]:
     )
     empty = ModelBatch(records=[], locations=[])
     text = jsonl([plain_record(2)]) + "\n" + jsonl([plain_record(3), plain_record(4)])
-    lines = _plain_jsonl("f.jsonl", text)
+    lines = read_plain_jsonl("f.jsonl", text)
     assert lines is not None
     last = ModelBatch(records=[evidence(5, grade="A1")], locations=[Location("y.csv", 2)])
     return [first, empty, lines, last]
@@ -857,7 +858,7 @@ def test_evidence_records_keep_any_rows(records: list[dict[str, Any]], data: st.
     split = data.draw(st.integers(0, len(records)))
     models = [Evidence.model_validate(r) for r in records[:split]]
     head = ModelBatch(models, [Location("m", i) for i in range(split)])
-    tail = _plain_jsonl(FILE, jsonl(records[split:]))
+    tail = read_plain_jsonl(FILE, jsonl(records[split:]))
     assert tail is not None
     rows = st.lists(st.integers(0, len(records) - 1), max_size=10) if records else st.just([])
     keep = data.draw(rows)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from renewal_score.agenda import Agenda, collect_agenda
+from renewal_score.clock import today
 from renewal_score.datafiles import DataSet, data_files, load_data_files
 from renewal_score.engine import build_scorecard
 from renewal_score.errors import DataError, PluginError, Problem
@@ -111,7 +112,8 @@ def score(
     host: PluginHost | None = None,
     keep_going: bool = False,
 ) -> Scorecard:
-    """Score the agenda that the plugins and data files define, as of a date (default: today).
+    """Score the agenda that the plugins and data files define, as of a date (default: today
+    in UTC).
 
     ``evidence`` adds data files; ``weights`` overrides priority and criterion weights by id;
     ``aggregation`` names the method for both levels; the other arguments are those of
@@ -121,7 +123,7 @@ def score(
         evidence, plugin_dirs=plugin_dirs, plugins=plugins, host=host, keep_going=keep_going
     )
     options = RunOptions(
-        as_of=as_of or dt.date.today(),
+        as_of=as_of or today(),
         subject=subject,
         weights=weights or {},
         criteria_aggregation=aggregation,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import io
 import json
 import os
 import re
@@ -23,8 +24,10 @@ from typing import TYPE_CHECKING
 
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
-from renewal_score.errors import DataError, Problem, RenewalScoreError, UsageError
-from renewal_score.outputs import write_atomically
+from renewal_score.clock import today
+from renewal_score.errors import DataError, OutputError, Problem, RenewalScoreError, UsageError
+from renewal_score.escaping import LAYOUT, echo, printable
+from renewal_score.outputs import write_output
 from renewal_score.results import schema_models
 
 if TYPE_CHECKING:
@@ -90,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DATE",
         help="count evidence whose stated date (its whole day, month, quarter or year) "
-        "has passed by DATE (default: today)",
+        "has passed by DATE (default: today, in UTC)",
     )
     method = argparse.ArgumentParser(add_help=False)
     method.add_argument(
@@ -170,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         default=None,
         metavar="DATE",
-        help="the last date (default: today)",
+        help="the last date (default: today, in UTC)",
     )
     trend.add_argument("--every", choices=["month", "quarter", "year"], default="quarter")
     trend.add_argument(
@@ -310,7 +313,7 @@ def _inputs(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Inputs:
         keep_going=args.keep_going,
     )
     for path in inputs.skipped_files:
-        print(f"renewal-score: note: {path} is not a data file; skipped", file=sys.stderr)
+        _note(f"{path} is not a data file; skipped")
     return inputs
 
 
@@ -322,7 +325,7 @@ def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) 
     weights: dict[str, float] = {}
     if args.weights is not None:
         weights = read_weights(args.weights)
-        check_weights(weights, {*agenda.priorities, *agenda.criteria}, args.weights)
+        check_weights(weights, agenda, args.weights)
     levels = {"criteria": args.aggregation, "priorities": args.aggregation}
     if "=" in args.aggregation:
         levels = {"criteria": "arithmetic", "priorities": "arithmetic"}
@@ -338,7 +341,7 @@ def _run_options(args: argparse.Namespace, agenda: Agenda, subject: str | None) 
     if args.min_grade is not None:
         min_grade = _grade_support(args.min_grade, "--min-grade", method)
     return RunOptions(
-        as_of=getattr(args, "as_of", None) or dt.date.today(),
+        as_of=getattr(args, "as_of", None) or today(),
         subject=subject,
         weights=weights,
         criteria_aggregation=levels["criteria"],
@@ -393,7 +396,7 @@ def _trend(args: argparse.Namespace) -> str:
 
     inputs = _inputs(args)
     agenda = checked_agenda(inputs)
-    points = dates(args.start, args.end or dt.date.today(), args.every)
+    points = dates(args.start, args.end or today(), args.every)
     options = _run_options(args, agenda, args.subject)
     result = trend(agenda, inputs.host, options, points, args.every)
     if args.format == "json":
@@ -581,14 +584,10 @@ def _evidence(args: argparse.Namespace) -> str:
     from renewal_score.datafiles import write_evidence
 
     agenda = checked_agenda(_inputs(args))
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or today()
     records = [r for r in agenda.evidence if r.effective_date <= as_of]
     if later := len(agenda.evidence) - len(records):
-        print(
-            f"renewal-score: note: {_count(later, 'record')} dated after {as_of} not listed "
-            "(see --as-of)",
-            file=sys.stderr,
-        )
+        _note(f"{_count(later, 'record')} dated after {as_of} not listed (see --as-of)")
     if args.criterion is not None:
         if args.criterion not in agenda.criteria:
             raise UsageError(_unknown_id("criterion", args.criterion, agenda.criteria))
@@ -723,7 +722,7 @@ def _new_plugin(args: argparse.Namespace) -> str:
         )
     subject = default_subject(agenda) if agenda.subjects else None
     folder = new_plugin(
-        args.name, args.dir, subject=subject, core_version=__version__, today=dt.date.today()
+        args.name, args.dir, subject=subject, core_version=__version__, today=today()
     )
     return f"created {folder}\ninstall it with: pip install {folder}\n"
 
@@ -736,7 +735,7 @@ def _unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
     choices = sorted(known)
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
-    return f"unknown {kind} {value!r}{hint}"
+    return f"unknown {kind} {echo(value)}{hint}"
 
 
 SUFFIX_FORMATS = {
@@ -765,17 +764,18 @@ def _infer_format(args: argparse.Namespace) -> None:
         )
 
 
+TERMINAL_FORMATS = ("text", "table", "markdown")
+"""Formats meant for a terminal or a document, in which control characters are escaped."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _write_unencodable_as_escapes()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], str] = args.handler
     try:
         _infer_format(args)
-        text = handler(args)
-        if args.output is not None:
-            write_atomically(args.output, text)
-        else:
-            sys.stdout.write(text)
+        _write_result(args, handler(args))
     except UsageError as error:
         return _fail(args, f"renewal-score: error: {error}", 2)
     except DataError as error:
@@ -783,15 +783,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, f"{error}\nrenewal-score: {_count(count, 'problem')} found", 1)
     except RenewalScoreError as error:
         return _fail(args, f"renewal-score: {error}", 1)
-    except OSError as error:
-        return _fail(args, f"renewal-score: cannot write {error.filename}: {error.strerror}", 1)
+    except OSError as error:  # creating a plugin package's folder, reading a plugin folder
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(args, f"renewal-score: {where}{error.strerror or error}", 1)
     return 0
+
+
+def _write_unencodable_as_escapes() -> None:
+    """Characters that standard output's or error's encoding lacks (an en dash with
+    PYTHONIOENCODING=latin-1) are written as escapes such as ``\\u2013`` instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _write_result(args: argparse.Namespace, text: str) -> None:
+    if getattr(args, "format", "text") in TERMINAL_FORMATS:
+        text = printable(text, keep=LAYOUT)  # whatever a renderer left, e.g. a file's name
+    if args.output is not None:
+        write_output(args.output, text)
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        raise OutputError(f"cannot write standard output: {error.strerror or error}") from None
+
+
+def _note(message: str) -> None:
+    print(printable(f"renewal-score: note: {message}"), file=sys.stderr)
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     if args.debug:
         traceback.print_exc()
-    print(message, file=sys.stderr)
+    print(printable(message, keep="\n"), file=sys.stderr)
     return code
 
 

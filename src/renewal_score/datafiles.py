@@ -8,18 +8,14 @@ a file are collected before anything is raised, so a user can fix them in one pa
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import difflib
 import functools
-import io
-import itertools
 import json
 import re
 import tomllib
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,17 +23,26 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from renewal_score.errors import DataError, Location, Problem, UsageError
+from renewal_score.escaping import clipped, echo
+from renewal_score.evidence_csv import read_rows, write_rows
 from renewal_score.hookspecs import hookimpl
+from renewal_score.locating import (
+    JsonMember,
+    json_array_lines,
+    json_object_members,
+    reading,
+    toml_error_line,
+    toml_table_lines,
+)
 from renewal_score.models import (
     Criterion,
     Evidence,
     Observation,
     Priority,
-    Source,
     Subject,
-    event_date_span,
 )
-from renewal_score.records import COLUMNS, Columns, JsonLinesBatch
+from renewal_score.plain_jsonl import read_plain_jsonl
+from renewal_score.records import JsonLinesBatch
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -92,22 +97,23 @@ MODELS: dict[str, type[BaseModel]] = {
 """The kinds of record a data file may hold, by table name, in the order they are checked."""
 
 
-def _read_toml(path: Path, text: str) -> Tables:
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """The TOML document; DataError with the line of a syntax error."""
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        match = re.search(r"line (\d+)", str(error))
-        line = int(match.group(1)) if match else None
-        raise _fail(path, f"invalid TOML: {error}", line) from None
+        raise _fail(path, f"invalid TOML: {error}", toml_error_line(error, text)) from None
+
+
+def _read_toml(path: Path, text: str) -> Tables:
+    document = parse_toml(path, text)
     tables: Tables = {}
+    headers = toml_table_lines(text)
     for key, records in _arrays(path, document, text).items():
         if key == REVIEWED:
             tables[key] = records
             continue
-        header = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(key) + r"[ \t]*\]\]", re.MULTILINE)
-        lines: list[int | None] = [
-            text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)
-        ]
+        lines: list[int | None] = list(headers.get(key, []))
         if len(lines) != len(records):  # an inline array carries no header line per record
             lines = [None] * len(records)
         tables[key] = [RawRecord(r, line) for r, line in zip(records, lines, strict=True)]
@@ -142,11 +148,11 @@ public record (``reviewed = 2026-11-27``), so that a report can say how fresh th
 
 def _review_date(path: Path, raw: RawRecord) -> dt.date:
     value = raw.data
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        with contextlib.suppress(ValueError):
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):  # not a date: said so below
             value = dt.date.fromisoformat(value)
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        message = f"must be a date such as 2026-11-27 (got {raw.data!r})"
+        message = f"must be a date such as 2026-11-27 (got {echo(raw.data)})"
         raise _fail(path, message, raw.line, REVIEWED)
     return value
 
@@ -166,33 +172,34 @@ def _read_json(path: Path, text: str) -> Tables:
         message = f"invalid JSON: {error.msg} (column {error.colno})"
         raise _fail(path, message, error.lineno) from None
     if isinstance(document, list):
-        return {"evidence": _json_records(text, document, text.find("["))}
+        lines = json_array_lines(text, text.index("["))
+        return {"evidence": [RawRecord(r, n) for r, n in zip(document, lines, strict=True)]}
+    arrays = _arrays(path, document, text)
+    members = json_object_members(text)
+    _no_repeated_keys(path, members)
+    elements = {member.key: member.elements for member in members}
     tables: Tables = {}
-    for key, records in _arrays(path, document, text).items():
+    for key, records in arrays.items():
         if key == REVIEWED:
             tables[key] = records
             continue
-        found = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', text)
-        tables[key] = _json_records(text, records, found.end() - 1 if found else -1)
+        lines = elements[key] or []
+        tables[key] = [RawRecord(r, n) for r, n in zip(records, lines, strict=True)]
     return tables
 
 
-def _json_records(text: str, records: list[Any], array_start: int) -> list[RawRecord]:
-    lines = _element_lines(text, array_start, len(records)) if array_start >= 0 else []
-    return [RawRecord(r, lines[i] if lines else None) for i, r in enumerate(records)]
-
-
-def _element_lines(text: str, array_start: int, count: int) -> list[int | None]:
-    """Line on which each element of the JSON array starting at ``array_start`` begins."""
-    decoder = json.JSONDecoder()
-    lines: list[int | None] = []
-    position = array_start + 1
-    for _ in range(count):
-        while position < len(text) and text[position] in " \t\r\n,":
-            position += 1
-        lines.append(text.count("\n", 0, position) + 1)
-        _, position = decoder.raw_decode(text, position)
-    return lines
+def _no_repeated_keys(path: Path, members: Sequence[JsonMember]) -> None:
+    """DataError for each top-level key written twice: JSON keeps the last value only, and
+    the records of the first would silently be lost."""
+    first: dict[str, int] = {}
+    problems = []
+    for member in members:
+        if member.key in first:
+            message = f"is given more than once (first on line {first[member.key]})"
+            problems.append(Problem(str(path), member.line, field=member.key, message=message))
+        first.setdefault(member.key, member.line)
+    if problems:
+        raise DataError(problems)
 
 
 def _read_jsonl(path: Path, text: str) -> Tables:
@@ -203,47 +210,21 @@ def _read_jsonl(path: Path, text: str) -> Tables:
         if not line.strip():
             continue
         try:
-            records.append(RawRecord(json.loads(line), number))
+            with reading(path, line):
+                records.append(RawRecord(json.loads(line), number))
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(file=str(path), line=number, message=f"invalid JSON: {error.msg}")
             )
+        except DataError as error:  # located within the line: the line is the file's
+            problems.extend(replace(p, line=number) for p in error.problems)
     if problems:
         raise DataError(problems)
     return {"evidence": records}
 
 
 def _read_csv(path: Path, text: str) -> Tables:
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    records = []
-    try:
-        _ = reader.fieldnames  # reads the header row, so that line numbers start after it
-        line = reader.line_num + 1
-        for row in reader:
-            if None in row:
-                raise _fail(path, "has more cells than the header has columns", line)
-            records.append(RawRecord(_unflatten(row), line))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise _fail(path, f"invalid CSV: {error}", reader.line_num) from None
-    return {"evidence": records}
-
-
-def _unflatten(row: Mapping[str, str | None]) -> dict[str, Any]:
-    """A CSV row as a nested record: ``source.title`` goes to ``{"source": {"title": ...}}``.
-
-    An empty cell is an absent field, so that defaults apply and required fields are missed.
-    """
-    record: dict[str, Any] = {}
-    for column, value in row.items():
-        if not value:
-            continue
-        head, _, rest = column.partition(".")
-        if rest:
-            record.setdefault(head, {})[rest] = value
-        else:
-            record[head] = value
-    return record
+    return {"evidence": [RawRecord(record, line) for record, line in read_rows(path, text)]}
 
 
 READERS: dict[str, Callable[[Path, str], Tables]] = {
@@ -263,7 +244,9 @@ def read_tables(path: Path) -> Tables:
     JSON Lines: one evidence record per line (blank lines are ignored). CSV: a header row,
     then one evidence record per row, nested fields as dotted columns (``source.title``).
     """
-    return _reader(path)(path, read_text(path))
+    text = read_text(path)
+    with reading(path, text):
+        return _reader(path)(path, text)
 
 
 def _reader(path: Path) -> Callable[[Path, str], Tables]:
@@ -320,25 +303,29 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
     for path in paths:
         try:
             text = read_text(path)
-            if path.suffix.lower() == ".jsonl" and _take_valid_jsonl(path, text, data):
-                continue
-            tables = _reader(path)(path, text)
+            with reading(path, text):
+                _load_file(path, text, data, problems)
         except DataError as error:
             problems.extend(error.problems)
-            continue
-        data.counts[str(path)] = 0
-        if REVIEWED in tables:
-            try:
-                data.reviewed[str(path)] = _review_date(path, tables[REVIEWED][0])
-            except DataError as error:
-                problems.extend(error.problems)
-        for key, model in MODELS.items():
-            for record in tables.get(key, []):
-                valid, found = validate_records([record], model, Location(str(path)))
-                problems.extend(found)
-                getattr(data, key).extend((Location(str(path), record.line), r) for r in valid)
-                data.counts[str(path)] += len(valid)
     return data
+
+
+def _load_file(path: Path, text: str, data: DataSet, problems: list[Problem]) -> None:
+    if path.suffix.lower() == ".jsonl" and _take_valid_jsonl(path, text, data):
+        return
+    tables = _reader(path)(path, text)
+    data.counts[str(path)] = 0
+    if REVIEWED in tables:
+        try:
+            data.reviewed[str(path)] = _review_date(path, tables[REVIEWED][0])
+        except DataError as error:
+            problems.extend(error.problems)
+    for key, model in MODELS.items():
+        for record in tables.get(key, []):
+            valid, found = validate_records([record], model, Location(str(path)))
+            problems.extend(found)
+            getattr(data, key).extend((Location(str(path), record.line), r) for r in valid)
+            data.counts[str(path)] += len(valid)
 
 
 @functools.cache
@@ -355,7 +342,7 @@ def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
     record by record. A file with any problem returns False, to be read record by record so
     that each problem is reported with its line.
     """
-    batch = _plain_jsonl(str(path), text)
+    batch = read_plain_jsonl(str(path), text)
     if batch is not None:
         data.evidence_batches.append(batch)
         data.counts[batch.file] = len(batch.lines)
@@ -375,233 +362,6 @@ def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
     return True
 
 
-CHUNK_CHARS = 100_000
-"""Characters parsed per ``json.loads`` call: enough to amortise the call, few enough that
-the parsed records of a chunk stay in the processor's cache while they are checked."""
-
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-"""An escaped UTF-16 surrogate, on which ``json`` and pydantic's parser may disagree."""
-
-
-def _plain_jsonl(file: str, text: str) -> JsonLinesBatch | None:
-    """The file's records as columns if every line is one plain record (``PlainEvidence``);
-    None leaves the file to model validation, which accepts or explains everything else."""
-    plain = PlainEvidence()
-    numbers: array[int] | None = None  # None while record i is on line i + 1
-    for first_line, chunk in _chunks(text):
-        if SURROGATE_ESCAPE.search(chunk):
-            return None
-        parsed, kept = _parsed_lines(chunk)
-        if parsed is None or not plain.add(parsed):
-            return None
-        if numbers is None and len(kept) < chunk.count("\n") + 1:
-            numbers = array("q", range(1, first_line))
-        if numbers is not None:
-            numbers.extend(map(first_line.__add__, kept))
-    count = len(plain.columns.id)
-    return JsonLinesBatch(
-        file, text, range(1, count + 1) if numbers is None else numbers, plain.columns
-    )
-
-
-def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
-    """The value on each line of the chunk that is not blank, and those lines' positions in
-    the chunk; None if a line holds no JSON value or more than one.
-
-    A chunk of objects, one per line, each line starting with ``{`` right after the ``}``
-    that ends the line before, is parsed in one call, as one array with a comma before each
-    line break. No value can then run on from one line into the next: JSON allows no raw
-    line break inside a string, and between the tokens of a record without arrays (as
-    plain records are) a ``}`` is never followed by ``{``. With as many values as lines,
-    each line holds exactly one. Any other chunk is parsed line by line.
-    """
-    breaks = chunk.count("\n")
-    if chunk[:1] == "{" and chunk[-1:] == "}" and chunk.count("}\n{") == breaks:
-        try:
-            parsed: list[Any] = json.loads("[" + chunk.replace("\n", ",\n") + "]")
-        except ValueError:
-            parsed = []
-        if len(parsed) == breaks + 1:
-            return parsed, range(len(parsed))
-    lines = chunk.split("\n")
-    kept = list(itertools.compress(range(len(lines)), map(str.strip, lines)))
-    try:
-        return [json.loads(lines[i]) for i in kept], kept
-    except ValueError:
-        return None, kept
-
-
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """The text in chunks of whole lines, about CHUNK_CHARS each, with their first line's
-    number (a final line break ends the last line rather than starting another)."""
-    start, first_line = 0, 1
-    stop = len(text) - 1 if text.endswith("\n") else len(text)
-    while start < stop:
-        end = text.find("\n", start + CHUNK_CHARS, stop)
-        chunk = text[start : stop if end < 0 else end]
-        yield first_line, chunk
-        first_line += chunk.count("\n") + 1
-        start = stop if end < 0 else end + 1
-
-
-PLAIN_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}"
-PLAIN_IDS = re.compile(rf"(?:{PLAIN_ID}\n)*{PLAIN_ID}")
-PLAIN_EVENT_DATE = re.compile(r"[0-9]{4}(-Q[1-4]|-[0-9]{2}(-[0-9]{2})?)?")
-PLAIN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-EVIDENCE_FIELDS = frozenset(Evidence.model_fields)
-REQUIRED_EVIDENCE_FIELDS = tuple(n for n, f in Evidence.model_fields.items() if f.is_required())
-OPTIONAL_EVIDENCE_FIELDS = tuple(
-    n for n in Evidence.model_fields if n not in REQUIRED_EVIDENCE_FIELDS
-)
-SOURCE_FIELDS = frozenset(Source.model_fields)
-GRADES = frozenset(f"{r}{c}" for r in "ABCDEF" for c in "123456")
-
-
-class PlainEvidence:
-    """A quick check of parsed JSON records, adding them to ``columns`` if all are plain.
-
-    It accepts only records that the Evidence model accepts unchanged: every field of its
-    plain JSON type, no whitespace around values that the model would strip, ids and dates
-    in ASCII. Anything else, valid or not, is for the model to accept or explain, so this
-    check never words an error and never accepts what the model would reject.
-
-    Records are checked field by field over a whole chunk, so that the loops run in C: ids
-    by one regular expression over all of them, repeated values (subjects, criteria, dates,
-    levels, grades) once per distinct value, and then stored as one shared string per value
-    (which keeps memory small and later lookups in cache).
-    """
-
-    def __init__(self) -> None:
-        self.columns = Columns()
-        self._shared: dict[str, dict[str, str]] = {name: {} for name, _ in REPEATED_CHECKS}
-        """Per repeated field, every value that passed its check, by itself: one string for
-        all rows (per field: a value valid in one field may not be in another)."""
-
-    def add(self, records: list[Any]) -> bool:
-        """Add the records if every one is plain; otherwise add none and return False."""
-        if set(map(type, records)) != {dict}:
-            return False
-        try:
-            field = {name: [r[name] for r in records] for name in REQUIRED_EVIDENCE_FIELDS}
-        except KeyError:
-            return False
-        field["effect"] = [r.get("effect", "advance") for r in records]
-        field["event"] = [r.get("event") for r in records]
-        optional = sum(
-            sum(map(dict.__contains__, records, itertools.repeat(name)))
-            for name in OPTIONAL_EVIDENCE_FIELDS
-        )
-        if sum(map(len, records)) != len(REQUIRED_EVIDENCE_FIELDS) * len(records) + optional:
-            return False  # a field the model does not know
-        sources = field["source"]
-        if set(map(type, sources)) != {dict} or not all(map(SOURCE_FIELDS.issuperset, sources)):
-            return False
-        days = [s.get("date") for s in sources]
-        events = [e for e in field["event"] if e is not None]
-        plain = (
-            _plain_ids(field["id"])
-            and (not events or _plain_ids(events))
-            and all(self._share(field, name, check) for name, check in REPEATED_CHECKS)
-            and _plain_texts(field["statement"])
-            and _strings([r.get("note", "") for r in records])
-            and _plain_texts([s.get("title") for s in sources])
-            and _strings([s.get("publisher", "") for s in sources])
-            and _strings([s.get("url", "") for s in sources])
-            and _strings(day for day in days if day is not None)
-            and all(map(_plain_day, set(days) - {None}))
-        )
-        if plain:
-            self.columns.extend(Columns(*(field[name] for name in COLUMNS)))
-        return plain
-
-    def _share(self, field: dict[str, list[Any]], name: str, check: Callable[[str], bool]) -> bool:
-        """Replace the field's values by the shared strings, if every value is a string that
-        passes the check (made once per value)."""
-        shared = self._shared[name]
-        share = shared.__getitem__
-        try:
-            field[name] = list(map(share, field[name]))
-            return True
-        except (KeyError, TypeError):  # a value not seen before, or not a string
-            pass
-        values = field[name]
-        if not _strings(values):
-            return False
-        for value in set(values).difference(shared):
-            if not check(value):
-                return False
-            shared[value] = value
-        field[name] = list(map(share, values))
-        return True
-
-
-def _strings(values: Iterable[Any]) -> bool:
-    try:
-        "".join(values)  # in C, and fails on the first value that is not a string
-    except TypeError:
-        return False
-    return True
-
-
-def _plain_ids(values: list[Any]) -> bool:
-    """Whether every value is a plain id: one match over all of them, joined by line feeds
-    (so none may hold a line feed of its own)."""
-    if not _strings(values):
-        return False
-    joined = "\n".join(values)
-    return joined.count("\n") == len(values) - 1 and PLAIN_IDS.fullmatch(joined) is not None
-
-
-def _plain_texts(values: list[Any]) -> bool:
-    """Non-empty texts that stripping would not change (Python's whitespace includes the
-    Unicode whitespace that the model strips)."""
-    return _strings(values) and all(values) and list(map(str.strip, values)) == values
-
-
-def _plain_identifier(value: str) -> bool:
-    return re.fullmatch(PLAIN_ID, value) is not None
-
-
-def _plain_event_date(value: str) -> bool:
-    if not PLAIN_EVENT_DATE.fullmatch(value):
-        return False
-    try:
-        event_date_span(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _plain_day(value: str) -> bool:
-    if not PLAIN_DAY.fullmatch(value):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-REPEATED_CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("subject", _plain_identifier),
-    ("criterion", _plain_identifier),
-    ("level", _plain_identifier),
-    ("date", _plain_event_date),
-    ("grade", GRADES.__contains__),
-    ("effect", {"advance", "setback"}.__contains__),
-    ("kind", {"declaratory", "concrete"}.__contains__),
-)
-"""Fields whose values repeat across records, each with the check of one value."""
-
-
-EVIDENCE_COLUMNS: tuple[str, ...] = tuple(
-    f"source.{sub}" if name == "source" else name
-    for name in Evidence.model_fields
-    for sub in (Source.model_fields if name == "source" else [""])
-)
-"""CSV columns of an evidence record, in model order; nested fields are dotted."""
-
-
 def write_evidence(records: Sequence[Evidence], file_format: str) -> str:
     """Records as a data file that ``read_tables`` reads back to the same records."""
     if file_format == "jsonl":
@@ -612,25 +372,8 @@ def write_evidence(records: Sequence[Evidence], file_format: str) -> str:
             + "\n"
         )
     if file_format == "csv":
-        buffer = io.StringIO()
-        # CRLF (RFC 4180) also makes the writer quote a field holding a lone carriage return.
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(EVIDENCE_COLUMNS)
-        for record in records:
-            flat = _flatten(record.model_dump(mode="json"))
-            writer.writerow("" if flat.get(c) is None else flat[c] for c in EVIDENCE_COLUMNS)
-        return buffer.getvalue()
+        return write_rows(records)
     raise ValueError(file_format)
-
-
-def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in record.items():
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def validate_records(
@@ -640,9 +383,9 @@ def validate_records(
     valid: list[ModelT] = []
     problems: list[Problem] = []
     for record in records:
-        if isinstance(record.data, model):
-            valid.append(record.data)
-            continue
+        if isinstance(record.data, model):  # from a plugin: checked too, in case it was built
+            # without validation (model_construct), and as the model itself, not a subclass
+            record = replace(record, data=record.data.model_dump(include=set(model.model_fields)))
         if not isinstance(record.data, Mapping):
             message = f"a record must be a table/object, not {type(record.data).__name__}"
             problems.append(origin.at(record.line).problem("", "", message))
@@ -672,7 +415,7 @@ def _explain(detail: Any, location: Sequence[str], model: type[BaseModel]) -> st
     kind = detail["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, location[:-1])
-        close = difflib.get_close_matches(location[-1], allowed, n=1)
+        close = difflib.get_close_matches(clipped(location[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown field (allowed: {', '.join(allowed)}){hint}"
     if kind == "missing":
@@ -680,9 +423,9 @@ def _explain(detail: Any, location: Sequence[str], model: type[BaseModel]) -> st
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch" and location[-1] in EXPECTED_FORMS:
-        return f"{detail['input']!r} is not valid (expected {EXPECTED_FORMS[location[-1]]})"
+        return f"{echo(detail['input'])} is not valid (expected {EXPECTED_FORMS[location[-1]]})"
     message = str(detail["msg"]).removeprefix("Value error, ")
-    return f"{message} (got {detail['input']!r})" if kind != "value_error" else message
+    return f"{message} (got {echo(detail['input'])})" if kind != "value_error" else message
 
 
 def _allowed_fields(model: type[BaseModel], path: Sequence[str]) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from renewal_score.escaping import clipped, printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -19,16 +21,18 @@ class Problem:
     """The plugin that supplied the record, if a plugin did (so that it can be left out)."""
 
     def __str__(self) -> str:
+        """One line: each part from the input (a record id, a field name) cut to a bounded
+        length, and control characters, line feeds included, shown as escapes."""
         where = self.file or "<input>"
         if self.line is not None:
             where += f":{self.line}"
         parts = [where]
         if self.record:
-            parts.append(f"record {self.record}")
+            parts.append(f"record {clipped(self.record)}")
         if self.field:
-            parts.append(self.field)
+            parts.append(clipped(self.field))
         parts.append(self.message)
-        return ": ".join(parts)
+        return printable(": ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ class PluginError(RenewalScoreError):
         self.hook = hook
         self.detail = (f"hook {hook}: " if hook else "") + message
         super().__init__(f"plugin {plugin!r}" + (f", hook {hook}" if hook else "") + f": {message}")
+
+
+class OutputError(RenewalScoreError):
+    """The output could not be written (exit 1); the message names the file given."""
 
 
 class UsageError(RenewalScoreError):

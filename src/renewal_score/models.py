@@ -31,7 +31,8 @@ Identifier = Annotated[
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
-EVENT_DATE_PATTERN = r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$"
+EVENT_DATE_PATTERN = r"^[0-9]{4}(-Q[1-4]|-[0-9]{2}(-[0-9]{2})?)?$"
+"""ASCII digits only: ``\\d`` would match the digits of every script (full-width, Arabic-Indic)."""
 
 GradeText = Annotated[str, StringConstraints(pattern=r"^[A-F][1-6]$")]
 """An Admiralty (NATO STANAG 2511) grade: source reliability A-F, information credibility 1-6."""
@@ -96,8 +97,8 @@ def existing_date(value: str) -> str:
 
 EventDateText = Annotated[
     str,
-    BeforeValidator(date_as_text),
     StringConstraints(pattern=EVENT_DATE_PATTERN),
+    BeforeValidator(date_as_text),  # runs first; after the pattern, so the schema shows it
     AfterValidator(existing_date),
 ]
 """An event date as precise as the source allows: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.
@@ -198,6 +199,7 @@ class Criterion(Frozen):
     valid_years: float | None = Field(
         default=None,
         gt=0,
+        le=1000,  # a longer span would reach before the first day a date can name
         allow_inf_nan=False,
         description="Evidence older than this many years at the as-of date no longer counts "
         "(an event must be repeated to keep counting).",

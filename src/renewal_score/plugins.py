@@ -13,10 +13,13 @@ one is reported by name instead of taking the others down.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import importlib
 import importlib.util
+import math
+import numbers
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,7 +30,7 @@ from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import pluggy
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from renewal_score import __version__, hookspecs
 from renewal_score.datafiles import RawRecord, validate_records
@@ -39,6 +42,7 @@ from renewal_score.errors import (
     RenewalScoreError,
     UsageError,
 )
+from renewal_score.escaping import clipped, echo
 from renewal_score.method import ScoringContext
 from renewal_score.models import Criterion, Evidence, Observation
 from renewal_score.results import Assessment
@@ -149,15 +153,19 @@ class PluginHost:
         return collected
 
     def aggregations(self) -> dict[str, Aggregator]:
-        """Aggregation methods by name, from every plugin."""
-        return self._named("register_aggregations", "aggregation")
+        """Aggregation methods by name, from every plugin; each result is checked to be a
+        score (``checked_score``)."""
+        return self._named("register_aggregations", "aggregation", checked_score)
 
     def formats(self) -> dict[str, Renderer]:
-        """Report formats by name, from every plugin."""
-        return self._named("register_formats", "format")
+        """Report formats by name, from every plugin; each result is checked to be text."""
+        return self._named("register_formats", "format", checked_text)
 
-    def _named(self, hook_name: str, what: str) -> dict[str, Any]:
-        """Call a hook returning {name: function} on every plugin; a name may be taken once."""
+    def _named(self, hook_name: str, what: str, check: Callable[[Any], Any]) -> dict[str, Any]:
+        """Call a hook returning {name: function} on every plugin; a name may be taken once.
+
+        Each function is wrapped so that what it raises, and a result that ``check``
+        refuses (with ValueError), are errors of the plugin that registered it."""
         functions: dict[str, Any] = {}
         owners: dict[str, str] = {}
         for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
@@ -174,7 +182,7 @@ class PluginHost:
                     message = f"{what} {name!r} is already registered by plugin {owners[name]!r}"
                     raise PluginError(impl.plugin_name, hook_name, message)
                 functions[name] = _guarded(
-                    function, impl.plugin_name, hook_name, f"{what} {name!r}"
+                    function, impl.plugin_name, hook_name, f"{what} {name!r}", check
                 )
                 owners[name] = impl.plugin_name
         return functions
@@ -202,14 +210,11 @@ class PluginHost:
             result = _call(impl, "score_criterion", kwargs)
             if result is None:
                 continue
-            if not isinstance(result, Assessment):
-                raise PluginError(
-                    impl.plugin_name,
-                    "score_criterion",
-                    f"returned {type(result).__name__} for criterion {criterion.id!r}; "
-                    "expected an Assessment or None",
-                )
-            return impl.plugin_name, result
+            try:
+                return impl.plugin_name, checked_assessment(result)
+            except ValueError as error:
+                message = f"{error} for criterion {criterion.id!r}"
+                raise PluginError(impl.plugin_name, "score_criterion", message) from None
         raise PluginError("", "score_criterion", f"no plugin scored criterion {criterion.id!r}")
 
 
@@ -232,33 +237,106 @@ def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str
     return f"implements unknown hook {', '.join(hints)}; known hooks: {', '.join(sorted(known))}"
 
 
-def _guarded(function: Callable[..., T], plugin: str, hook: str, what: str) -> Callable[..., T]:
-    """``function`` whose failures are reported as the plugin's that registered it."""
+def _guarded(
+    function: Callable[..., Any], plugin: str, hook: str, what: str, check: Callable[[Any], T]
+) -> Callable[..., T]:
+    """``function`` whose failures, and results that ``check`` refuses, are reported as the
+    plugin's that registered it."""
 
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> T:
         try:
-            return function(*args, **kwargs)
+            with _plugin_code():
+                result = function(*args, **kwargs)
         except RenewalScoreError:
             raise
-        except Exception as error:
-            message = f"{what} raised {type(error).__name__}: {error}"
-            raise PluginError(plugin, hook, message) from error
+        except (Exception, SystemExit) as error:
+            raise PluginError(plugin, hook, f"{what} raised {_described(error)}") from error
+        try:
+            return check(result)
+        except ValueError as error:
+            raise PluginError(plugin, hook, f"{what} {error}") from None
 
     return call
 
 
+@contextlib.contextmanager
+def _plugin_code() -> Iterator[None]:
+    """Run plugin code with what it prints sent to standard error, so that a report on
+    standard output (``--format json``) stays what it says it is."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+EXCEPTION_TEXT_LIMIT = 2_000
+"""Characters of an exception's text that a message quotes: enough for pydantic's account
+of a few invalid fields, not for an exception that quotes a whole file."""
+
+
+def _described(error: BaseException) -> str:
+    """An exception raised by plugin code, for a message: its type and (bounded) text. A
+    plugin's sys.exit() is one too: ending the run is not for a plugin to decide."""
+    try:
+        text = str(error)
+    except Exception:  # an exception whose text cannot be made
+        text = "?"
+    return f"{type(error).__name__}: {clipped(text, EXCEPTION_TEXT_LIMIT)}"
+
+
+def checked_text(result: Any) -> str:
+    """A report renderer's result: text."""
+    if isinstance(result, str):
+        return result
+    raise ValueError(f"returned {type(result).__name__}; expected text (str)")
+
+
+SCORE_TOLERANCE = 1e-9
+"""How far outside [0, 100] an aggregate may fall by rounding, and be taken as the bound."""
+
+
+def checked_score(result: Any) -> float:
+    """An aggregation method's result: a finite number within [0, 100]."""
+    if isinstance(result, numbers.Real) and not isinstance(result, bool):
+        with contextlib.suppress(OverflowError):  # an integer beyond the largest float
+            score = float(result)
+            if -SCORE_TOLERANCE <= score <= 100 + SCORE_TOLERANCE:  # never true of NaN
+                return min(max(score, 0.0), 100.0)
+    raise ValueError(f"returned {echo(result)}; expected a number from 0 to 100")
+
+
+def checked_assessment(result: Any) -> Assessment:
+    """A criterion scorer's result: an Assessment, checked field by field (even one built
+    without validation), with finite numbers throughout."""
+    if not isinstance(result, Assessment):
+        raise ValueError(f"returned {type(result).__name__}; expected an Assessment or None")
+    try:
+        checked = Assessment.model_validate(result.model_dump(include=set(Assessment.model_fields)))
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(map(str, first["loc"]))
+        raise ValueError(f"returned an invalid Assessment ({where}: {first['msg']})") from None
+    if not all(
+        math.isfinite(value) and 0 <= value <= 100 and math.isfinite(chance) and 0 <= chance <= 1
+        for value, chance in checked.distribution
+    ):
+        shown = echo(checked.distribution)
+        raise ValueError(
+            "returned an Assessment whose distribution is not of scores 0-100 with "
+            f"probabilities 0-1: {shown}"
+        )
+    return checked
+
+
 def _call(impl: pluggy.HookImpl, hook_name: str, kwargs: Mapping[str, Any]) -> Any:
     try:
-        return impl.function(**{name: kwargs[name] for name in impl.argnames})
+        with _plugin_code():
+            return impl.function(**{name: kwargs[name] for name in impl.argnames})
     except PluginError:
         raise
     except DataError as error:  # the plugin's own data files are invalid
         raise DataError(replace(p, plugin=impl.plugin_name) for p in error.problems) from None
-    except Exception as error:
-        raise PluginError(
-            impl.plugin_name, hook_name, f"raised {type(error).__name__}: {error}"
-        ) from error
+    except (Exception, SystemExit) as error:
+        raise PluginError(impl.plugin_name, hook_name, f"raised {_described(error)}") from error
 
 
 def new_host() -> PluginHost:
@@ -311,9 +389,10 @@ def load_plugins(
 
 def _loaded(load: Callable[[], object], info: PluginInfo) -> object:
     try:
-        return load()
-    except Exception as error:
-        message = f"cannot be loaded from {info.location}: {type(error).__name__}: {error}"
+        with _plugin_code():
+            return load()
+    except (Exception, SystemExit) as error:
+        message = f"cannot be loaded from {info.location}: {_described(error)}"
         raise PluginError(info.name, "", message) from error
 
 

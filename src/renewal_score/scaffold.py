@@ -17,7 +17,8 @@ from string import Template
 from renewal_score.errors import UsageError
 from renewal_score.outputs import default_mode
 
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+"""A plugin's name, matched whole (``$`` would let a final line feed through)."""
 
 FILES = {
     "pyproject.toml": "pyproject.toml.tmpl",
@@ -39,7 +40,7 @@ def new_plugin(
     declares a subject of its own. Nothing is written if the folder exists already, and a
     failure half-way leaves nothing behind.
     """
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         raise UsageError(
             f"plugin name {name!r} must be lowercase letters and digits, words joined by '-'"
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import replace
@@ -48,19 +49,23 @@ class Trend(Frozen):
 
 def dates(start: dt.date, end: dt.date, every: Every) -> list[dt.date]:
     """``start``, then every month, quarter or year after it, up to ``end`` (days past a short
-    month's end fall on its last day)."""
+    month's end fall on its last day) or the last date there is."""
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}")
-    found = []
-    step = 0
-    while (day := _add_months(start, step * MONTHS[every])) <= end:
+    found: list[dt.date] = []
+    for step in itertools.count():
+        day = _add_months(start, step * MONTHS[every])
+        if day is None or day > end:
+            return found
         found.append(day)
-        step += 1
-    return found
+    raise AssertionError("unreachable: the loop ends at the last date there is")
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    """The date ``months`` after ``day``; None past the last year a date can have."""
     year, month = divmod(day.month - 1 + months, 12)
+    if day.year + year > dt.MAXYEAR:
+        return None
     last = calendar.monthrange(day.year + year, month + 1)[1]
     return dt.date(day.year + year, month + 1, min(day.day, last))
 

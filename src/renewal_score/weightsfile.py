@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
-from collections.abc import Collection, Mapping
+import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from renewal_score.datafiles import line_of_key, read_text
+from renewal_score.datafiles import line_of_key, parse_toml, read_text
 from renewal_score.errors import DataError, Problem
+from renewal_score.escaping import echo
+from renewal_score.locating import reading
+
+if TYPE_CHECKING:
+    from renewal_score.agenda import Agenda
 
 
 def read_weights(path: Path) -> dict[str, float]:
@@ -20,20 +25,16 @@ def read_weights(path: Path) -> dict[str, float]:
     be a finite, non-negative number; DataError lists every problem with its line.
     """
     text = read_text(path)
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DataError([Problem(file=str(path), message=f"invalid TOML: {error}")]) from None
+    with reading(path, text):
+        document = parse_toml(path, text)
+        pairs = _flattened(document)
     weights: dict[str, float] = {}
     problems = []
-    for key, value in _flattened(document):
+    for key, value in pairs:
         line = line_of_key(text, key) or line_of_key(text, key.rpartition(".")[2])
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            message = f"must be a number, not {type(value).__name__}"
-        elif not math.isfinite(value) or value < 0:
-            message = f"{value} is not a finite, non-negative weight"
-        else:
-            weights[key] = float(value)
+        weight, message = _weight(value)
+        if weight is not None:
+            weights[key] = weight
             continue
         problems.append(
             Problem(file=str(path), line=line, record=key, field="weight", message=message)
@@ -41,6 +42,19 @@ def read_weights(path: Path) -> dict[str, float]:
     if problems:
         raise DataError(problems)
     return weights
+
+
+def _weight(value: object) -> tuple[float | None, str]:
+    """A weights file's value as a weight, or None and what is wrong with it."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, f"must be a number, not {type(value).__name__}"
+    try:
+        weight = float(value)
+    except OverflowError:  # an integer beyond the largest float
+        return None, f"is too large for a weight (a number of {len(str(value)):,} digits)"
+    if not math.isfinite(weight) or weight < 0:
+        return None, f"{echo(value)} is not a finite, non-negative weight"
+    return weight, ""
 
 
 def _flattened(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -53,14 +67,44 @@ def _flattened(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str,
     return pairs
 
 
-def check_weights(weights: Mapping[str, float], known: Collection[str], path: Path) -> None:
-    """DataError naming every id in a weights file that is neither a priority nor a criterion."""
+def check_weights(weights: Mapping[str, float], agenda: Agenda, path: Path) -> None:
+    """DataError naming, with its line in the weights file, every id that is neither a
+    priority nor a criterion, and every group of weights that the file leaves unusable."""
+    known = sorted({*agenda.priorities, *agenda.criteria})
     problems = []
     for key in weights:
         if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=1)
+            close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             message = f"is neither a priority nor a criterion{hint}"
             problems.append(Problem(file=str(path), record=key, field="id", message=message))
+    problems += _unusable_groups(weights, agenda, path)
     if problems:
         raise DataError(problems)
+
+
+def _unusable_groups(weights: Mapping[str, float], agenda: Agenda, path: Path) -> list[Problem]:
+    """A problem for each group of weights (the priorities; the criteria of a priority) in
+    which the file sets a weight, if the group's weights are all zero (nothing can be
+    aggregated) or add up to more than the largest number (each would normalise to zero)."""
+    groups = {"the priorities": {p.id: p.weight for p in agenda.priorities.values()}}
+    for priority in agenda.priorities:
+        criteria = agenda.criteria_of(priority)
+        groups[f"the criteria of {priority}"] = {c.id: c.weight for c in criteria}
+    problems = []
+    text = read_text(path)
+    for group, nominal in groups.items():
+        given = [key for key in nominal if key in weights]
+        total = sum(weights.get(key, weight) for key, weight in nominal.items())
+        if not given or 0 < total <= sys.float_info.max:
+            continue
+        if total == 0:
+            message = f"the weights of {group} are all zero; give one of them a weight above 0"
+        else:
+            message = (
+                f"the weights of {group} add up to more than {sys.float_info.max:.4g}; "
+                "use smaller numbers (only their ratios count)"
+            )
+        line = line_of_key(text, given[0])
+        problems.append(Problem(str(path), line, record=given[0], field="weight", message=message))
+    return problems

@@ -15,6 +15,7 @@ from typing import Any
 
 import tabulate as tabulate_module
 
+from renewal_score.escaping import printable
 from renewal_score.results import Scorecard, Uncertainty
 
 TEXT_WIDTH = 100
@@ -59,8 +60,9 @@ def status_text(status: str, uncertainty: Uncertainty | None) -> str:
 
 
 def one_line(text: str) -> str:
-    """Text on one line: runs of whitespace, line breaks included, become one space."""
-    return " ".join(text.split())
+    """Text on one line: runs of whitespace, line breaks included, become one space, and
+    control characters show as escapes (``escaping.printable``)."""
+    return printable(" ".join(text.split()))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")

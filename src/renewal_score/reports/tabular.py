@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from renewal_score.escaping import spreadsheet_cell
 from renewal_score.models import Evidence
 from renewal_score.reports.formatting import TEXT_WIDTH, escape_markdown, shorten, table
 from renewal_score.results import RECORD_COLUMNS, Scorecard
@@ -25,7 +26,9 @@ def render_csv(card: Scorecard) -> str:
 def _csv(rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([["" if value is None else value for value in row] for row in rows])
+    writer.writerows(
+        [["" if value is None else spreadsheet_cell(value) for value in row] for row in rows]
+    )
     return buffer.getvalue()
 
 
