@@ -3,9 +3,9 @@
     python docs/sample/make_sample.py            # from the repository's root
 
 writes docs/sample/report.html (the built-in agenda and evidence, as of 2025-05-01, with the
-quarterly trend since 2022 and, when the sensitivity module is available, the 5-95% intervals
-of 2,000 samples with seed 1) and docs/sample/report.png (a 1200 px wide screenshot taken by
-headless Chromium, if /usr/bin/chromium or CHROMIUM names one).
+quarterly trend since 2022 and each priority's 5-95 % interval) and docs/sample/report.png
+(a 1200 px wide screenshot taken by headless Chromium, if /usr/bin/chromium or CHROMIUM names
+one).
 """
 
 from __future__ import annotations
@@ -15,36 +15,16 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
-from renewal_score.agenda import Agenda
 from renewal_score.api import checked_agenda, load_inputs, run
-from renewal_score.engine import RunOptions
-from renewal_score.html import render_html
-from renewal_score.plugins import PluginHost
+from renewal_score.options import RunOptions
+from renewal_score.reports.html import render_html
 from renewal_score.trend import dates, trend
 
 HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2025, 5, 1)
 TREND_FROM = dt.date(2022, 1, 1)
-
-
-def intervals(agenda: Agenda, host: PluginHost) -> Mapping[str, tuple[float, float, float]]:
-    """5th percentile, median and 95th percentile of each priority score, by priority id."""
-    try:
-        from renewal_score.sensitivity import SensitivitySettings, build_problem, run_sensitivity
-    except ImportError as error:
-        print(f"no intervals: {error}", file=sys.stderr)
-        return {}
-    problem = build_problem(agenda, host, as_of=AS_OF)
-    result = run_sensitivity(problem, SensitivitySettings(samples=2000, seed=1)).to_dict()
-    found = result["uncertainty"]["subjects"][result["focus"]]["priorities"]
-    return {
-        key: (value["p05"], value["median"], value["p95"])
-        for key, value in found.items()
-        if None not in (value["p05"], value["median"], value["p95"])
-    }
 
 
 def screenshot(page: Path, png: Path) -> None:
@@ -83,9 +63,7 @@ def main() -> None:
     card = run(inputs, options)
     history = trend(agenda, inputs.host, options, dates(TREND_FROM, AS_OF, "quarter"), "quarter")
     page = HERE / "report.html"
-    report = render_html(
-        card, agenda=agenda, intervals=intervals(agenda, inputs.host), trend=history
-    )
+    report = render_html(card, agenda=agenda, trend=history)
     page.write_text(report, encoding="utf-8")
     screenshot(page, HERE / "report.png")
     print(f"wrote {page} and {HERE / 'report.png'}")
