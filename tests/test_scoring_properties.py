@@ -7,11 +7,14 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from renewal_score.method import MethodSettings
 from renewal_score.results import Scorecard
 from renewal_score.testing import StaticPlugin, run
 from strategies import SUBJECT, World, evidence_for, worlds
 
 AS_OF = dt.date(2031, 1, 1)
+FEW_DRAWS = MethodSettings(draws=200)
+"""The properties hold at any number of draws; fewer keep the tests quick."""
 
 
 def score_world(world: World, evidence: list | None = None) -> Scorecard:
@@ -21,7 +24,7 @@ def score_world(world: World, evidence: list | None = None) -> Scorecard:
         criteria=world.criteria,
         evidence=world.evidence if evidence is None else evidence,
     )
-    return run(plugin, as_of=AS_OF)
+    return run(plugin, as_of=AS_OF, method=FEW_DRAWS)
 
 
 def all_scores(card: Scorecard) -> list[float | None]:

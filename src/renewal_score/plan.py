@@ -110,6 +110,11 @@ def aggregated_value(score: float | None, method: MethodSettings) -> float | Non
     return score
 
 
+def covered(rated: int, total: int, method: MethodSettings) -> bool:
+    """Whether enough of an aggregate's criteria are rated for it to be shown."""
+    return total > 0 and rated / total >= method.min_coverage
+
+
 def belief_of(
     criterion: Criterion, assessment: Assessment, method: MethodSettings
 ) -> Distribution | None:

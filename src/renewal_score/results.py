@@ -210,6 +210,52 @@ class Manifest(Frozen):
     )
 
 
+Why = Literal["arrived", "expired"]
+
+
+class Contribution(Frozen):
+    """One event's part of a score's change."""
+
+    step: int = Field(description="The position of the event's step, from 1.")
+    share: float
+
+
+class ScoreChange(Frozen):
+    """How one score moved between the two dates."""
+
+    id: str = Field(description="'overall', a priority id or a criterion id.")
+    before: float | None
+    after: float | None
+    change: float | None = Field(description="after - before; null when either is unrated.")
+    contributions: tuple[Contribution, ...] = Field(
+        description="The steps that moved it, with their shares (they add up to the change)."
+    )
+
+
+class Step(Frozen):
+    """One event entering or leaving the run."""
+
+    number: int
+    why: Why
+    criterion: Identifier
+    date: dt.date = Field(description="The event's date (its earliest effective date).")
+    records: tuple[Identifier, ...]
+
+
+class Changes(Frozen):
+    """Every score's change from ``since`` to ``as_of``, and the events that made it."""
+
+    subject: Identifier
+    since: dt.date
+    as_of: dt.date
+    steps: tuple[Step, ...]
+    scores: tuple[ScoreChange, ...] = Field(description="Overall first, then by priority.")
+    superseded: dict[str, tuple[Identifier, ...]] = Field(
+        description="By criterion: records counted at both dates on which its score rested "
+        "before and no longer does, because later evidence superseded them."
+    )
+
+
 class Scorecard(Frozen):
     """The complete, self-describing result of one scoring run."""
 
@@ -228,6 +274,9 @@ class Scorecard(Frozen):
         default=(), description="What a reader should know: stale or duplicated evidence."
     )
     skipped_plugins: tuple[SkippedPlugin, ...] = ()
+    changes: Changes | None = Field(
+        default=None, description="What changed since an earlier date, when asked for."
+    )
     manifest: Manifest
 
     def not_counted(self) -> list[tuple[int, str]]:
@@ -246,6 +295,7 @@ class Scorecard(Frozen):
 
         The columns are ``RECORD_COLUMNS``, the same as the CSV report's.
         """
+        changed = {s.id: s.change for s in self.changes.scores} if self.changes else {}
         rows = []
         for priority in sorted(self.priorities, key=lambda p: p.rank):
             for criterion in priority.criteria:
@@ -272,6 +322,8 @@ class Scorecard(Frozen):
                     criterion.coverage.concrete,
                     criterion.coverage.declaratory,
                     criterion.coverage.newest,
+                    changed.get(priority.id),
+                    changed.get(criterion.id),
                 )
                 rows.append(dict(zip(RECORD_COLUMNS, values, strict=True)))
         return rows
@@ -314,9 +366,12 @@ RECORD_COLUMNS = (
     "coverage_concrete",
     "coverage_declaratory",
     "coverage_newest",
+    "priority_change",
+    "criterion_change",
 )
 """Columns of ``Scorecard.to_records()`` and of the CSV report, in order (documented in the
-README); ``criterion_evidence`` holds the deciding record ids separated by spaces."""
+README); ``criterion_evidence`` holds the deciding record ids separated by spaces; the change
+columns are filled when the scorecard explains what changed since an earlier date."""
 
 
 def schema_models() -> dict[str, type[BaseModel]]:

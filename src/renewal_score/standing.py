@@ -18,7 +18,7 @@ from renewal_score.coverage import Tally, say_do_gap
 from renewal_score.method import MethodSettings, RankBy
 from renewal_score.models import Criterion
 from renewal_score.options import RunOptions
-from renewal_score.plan import Plan, aggregated_value, level_grid
+from renewal_score.plan import Plan, aggregated_value, covered, level_grid
 from renewal_score.results import (
     Assessment,
     CriterionScore,
@@ -86,7 +86,7 @@ class Standing:
             p: (sum(criteria[c].score is not None for c in w), len(w))
             for p, w in plan.within.items()
         }
-        shown = {p: n > 0 and r / n >= method.min_coverage for p, (r, n) in rated.items()}
+        shown = {p: covered(r, n, method) for p, (r, n) in rated.items()}
         values = {c: aggregated_value(s.score, method) for c, s in criteria.items()}
         central = plan.priorities(values)
         count = method.draws
@@ -249,7 +249,7 @@ def overall_score(
     """The overall index, shown when enough of all the criteria are rated."""
     rated = sum(r for r, _ in standing.rated.values())
     total = sum(n for _, n in standing.rated.values())
-    shown = total > 0 and rated / total >= method.min_coverage
+    shown = covered(rated, total, method)
     score = standing.overall if shown else None
     target = round(
         sum(plan.priority_weights[p] * t for p, t in standing.targets.items()), PRECISION

@@ -19,6 +19,7 @@ from renewal_score.engine import build_scorecard, subject_scores
 from renewal_score.errors import UsageError
 from renewal_score.models import Frozen
 from renewal_score.options import RunOptions
+from renewal_score.plan import covered
 from renewal_score.plugins import PluginHost
 from renewal_score.scoring import PRECISION
 
@@ -137,7 +138,7 @@ def compare(
     found = subject_scores(agenda, host, options, subjects)
     total = len(agenda.criteria)
     overall = {
-        s: (value if total and rated / total >= method.min_coverage else None)
+        s: (value if covered(rated, total, method) else None)
         for s, (_, value, rated) in found.items()
     }
     ranks, z_scores = _ranks(overall), _z_scores(overall)

@@ -181,3 +181,44 @@ def method_lines(card: Scorecard) -> list[str]:
         f"Plugins: {', '.join(method.plugins)}.",
         method.description,
     ]
+
+
+CHANGE_HEADERS = ["item", "before", "after", "change", "moved by (step: share)"]
+CHANGE_ALIGN = ("left", "right", "right", "right", "left")
+STEP_HEADERS = ["step", "", "criterion", "date", "records"]
+STEP_ALIGN = ("right", "left", "left", "left", "left")
+
+
+def change_rows(card: Scorecard, cell: Cell) -> list[list[Any]]:
+    """Each score's change since the earlier date, with the steps that moved it most."""
+    if card.changes is None:
+        return []
+    rows = []
+    for score in card.changes.scores:
+        largest = sorted(score.contributions, key=lambda c: (-abs(c.share), c.step))[:3]
+        moved = ", ".join(
+            f"{c.step}: {c.share:+.1f}" for c in sorted(largest, key=lambda c: c.step)
+        )
+        rows.append(
+            [cell(score.id), fmt(score.before), fmt(score.after), fmt(score.change), moved or "-"]
+        )
+    return rows
+
+
+def step_rows(card: Scorecard, cell: Cell) -> list[list[Any]]:
+    """The events that entered or left the run, in the order they were applied."""
+    if card.changes is None:
+        return []
+    return [
+        [s.number, s.why, cell(s.criterion), s.date.isoformat(), cell(", ".join(s.records))]
+        for s in card.changes.steps
+    ]
+
+
+def changes_heading(card: Scorecard) -> str:
+    changes = card.changes
+    assert changes is not None
+    return (
+        f"What changed since {changes.since.isoformat()}: each score's change is the sum of the "
+        "shares of the events that arrived or expired (steps applied in order)"
+    )

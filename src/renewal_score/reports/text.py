@@ -14,17 +14,24 @@ from renewal_score.reports.formatting import (
     wrapper,
 )
 from renewal_score.reports.scorecard_tables import (
+    CHANGE_ALIGN,
+    CHANGE_HEADERS,
     COVERAGE_ALIGN,
     COVERAGE_HEADERS,
     CRITERION_ALIGN,
     CRITERION_HEADERS,
     PRIORITY_ALIGN,
     PRIORITY_HEADERS,
+    STEP_ALIGN,
+    STEP_HEADERS,
+    change_rows,
+    changes_heading,
     coverage_rows,
     criterion_rows,
     headline,
     method_lines,
     priority_rows,
+    step_rows,
 )
 from renewal_score.results import Scorecard
 
@@ -58,6 +65,27 @@ def render_text(card: Scorecard) -> str:
                 [20, None, None, None, 11, 11, None, 16],
             )
         )
+    if card.changes is not None:
+        out += ["", *wrap(changes_heading(card) + ":")]
+        out.append(
+            table(
+                change_rows(card, one_line),
+                CHANGE_HEADERS,
+                CHANGE_ALIGN,
+                "simple",
+                [30, None, None, None, 40],
+            )
+        )
+        out += [""]
+        out.append(
+            table(
+                step_rows(card, one_line),
+                STEP_HEADERS,
+                STEP_ALIGN,
+                "simple",
+                [None, None, 26, None, 44],
+            )
+        )
     out += ["", "Evidence coverage (counted per criterion; thin: one event or none):"]
     out.append(
         table(
@@ -87,6 +115,11 @@ def render_markdown(card: Scorecard, agenda: Agenda | None = None) -> str:
         out.append(
             table(criterion_rows(priority, cell), CRITERION_HEADERS, CRITERION_ALIGN, "github")
         )
+    if card.changes is not None:
+        out += ["", f"## {cell(changes_heading(card))}", ""]
+        out.append(table(change_rows(card, cell), CHANGE_HEADERS, CHANGE_ALIGN, "github"))
+        out += [""]
+        out.append(table(step_rows(card, cell), STEP_HEADERS, STEP_ALIGN, "github"))
     if agenda is not None:
         out += ["", "## Records that decided the scores", ""]
         out += _deciding_records(card, agenda)
