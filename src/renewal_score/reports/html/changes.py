@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from renewal_score.reports.formatting import EN_DASH
 from renewal_score.reports.html.page import cells, coord, esc, num, table
-from renewal_score.results import Changes, ScoreChange, Scorecard
+from renewal_score.results import Changes, Scorecard, ScoreChange
 
 
 def changes_section(card: Scorecard) -> str:
