@@ -68,6 +68,8 @@ class Standing:
     overall: float | None
     draws: dict[str, list[float | None]]
     """Each priority's score in each draw."""
+    criterion_draws: dict[str, list[float | None]]
+    """Each criterion's score in each draw, as aggregated (None: left out)."""
     overall_draws: list[float | None]
     top_shares: dict[str, float]
     """How often each priority ranks first over the draws."""
@@ -92,7 +94,10 @@ class Standing:
         count = method.draws
         drawn = draw_scores(beliefs, count, method.seed)
         missing: list[float | None] = [None] * count
-        draws = plan.priorities_each({c: drawn.get(c, missing) for c in criteria}, count)
+        criterion_draws: dict[str, list[float | None]] = {
+            c: list(drawn[c]) if c in drawn else missing for c in criteria
+        }
+        draws = plan.priorities_each(criterion_draws, count)
         standing = cls(
             targets=targets,
             weights=plan.priority_weights,
@@ -101,6 +106,7 @@ class Standing:
             central=central,
             overall=plan.overall(central),
             draws=draws,
+            criterion_draws=criterion_draws,
             overall_draws=plan.overall_each(draws, count),
             top_shares=dict.fromkeys(central, 0.0),
         )
@@ -117,22 +123,17 @@ class Standing:
 
         return sorted(scores, key=key)
 
-    def first_shares(self, rank_by: RankBy) -> dict[str, float]:
-        """How often each shown priority ranks first over the draws, by the rule of ``ranked``
-        applied to each draw (the first of equal urgency in tie-break order wins)."""
-        order = sorted(
-            (p for p in self.draws if self.shown[p]), key=lambda p: (-self.weights[p], p)
-        )
+    def first_shares(
+        self, rank_by: RankBy, draws: Mapping[str, Sequence[float | None]] | None = None
+    ) -> dict[str, float]:
+        """How often each shown priority ranks first over the draws (default: this standing's
+        own), by the rule of ``ranked`` applied to each draw (the first of equal urgency in
+        tie-break order wins)."""
+        columns = self.draws if draws is None else draws
+        order = sorted((p for p in columns if self.shown[p]), key=lambda p: (-self.weights[p], p))
         if not order:
             return {}
-        urgency = [
-            [
-                (gap_of(v, self.targets[p]) or 0.0)
-                * (self.weights[p] if rank_by == "weighted-gap" else 1)
-                for v in self.draws[p]
-            ]
-            for p in order
-        ]
+        urgency = [[self._urgency(p, v, rank_by) for v in columns[p]] for p in order]
         counts = [0] * len(order)
         positions = range(len(order))
         for row in zip(*urgency, strict=True):
