@@ -229,6 +229,7 @@ def test_the_page_is_well_formed_with_its_main_elements_nested(report: str) -> N
     assert sections == [
         "headline",
         "priority-scores",
+        "gather",
         "priorities",
         "coverage",
         "evidence",

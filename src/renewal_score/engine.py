@@ -15,6 +15,7 @@ from renewal_score import __version__
 from renewal_score.agenda import Agenda
 from renewal_score.coverage import Tally, say_do_gap, tally
 from renewal_score.events import duplicate_warning, likely_duplicates
+from renewal_score.gather import gather_next
 from renewal_score.method import MethodSettings
 from renewal_score.models import Evidence
 from renewal_score.options import RunOptions
@@ -85,12 +86,14 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         )
     standing = Standing.of(agenda, plan, criteria, beliefs, method, _targets(agenda, method))
     priorities = priority_scores(agenda, plan, standing, criteria, tallies, options)
+    gathered = gather_next(agenda.criteria, criteria, beliefs, plan, standing, method)
     ranked = sorted(priorities, key=lambda p: p.rank)
     return Scorecard(
         as_of=options.as_of,
         subject=agenda.subjects[chosen.context.subject],
         overall=overall_score(plan, standing, criteria, list(tallies.values()), method),
         recommendation=recommendation(ranked, standing, method),
+        gather_next=gathered,
         method=_method(plan, options, host),
         priorities=tuple(priorities),
         ranking=tuple(p.id for p in ranked),

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from renewal_score.errors import DataError, Problem
-from renewal_score.models import Frozen, Identifier
+from renewal_score.models import Frozen, GradeText, Identifier
 
 KENT_ESTIMATIVE = {
     "almost certain": 0.93,
@@ -133,6 +133,11 @@ class MethodSettings(Frozen):
         default="gap",
         description="What ranks the priorities: 'gap' (points below target) or "
         "'weighted-gap' (priority weight x gap, as importance-performance analysis does).",
+    )
+    gather_grade: GradeText = Field(
+        default="B1",
+        description="The grade of the one more report 'what to gather next' imagines: a "
+        "usually reliable source, confirmed information (q = 0.6975 by default).",
     )
     stale_months: int = Field(
         default=6,

@@ -40,12 +40,14 @@ class Plan:
         return self.overall_each({p: [v] for p, v in priorities.items()}, 1)[0]
 
     def priorities_each(
-        self, columns: Mapping[str, Sequence[float | None]], count: int
+        self, columns: Mapping[str, Sequence[float | None]], count: int, only: str | None = None
     ) -> dict[str, list[float | None]]:
-        """``priorities`` of each of ``count`` rows of criterion values, given as columns."""
+        """``priorities`` of each of ``count`` rows of criterion values, given as columns
+        (``only``: of that priority alone)."""
         return {
             priority: _aggregated(self.combine_criteria, columns, weights, count)
             for priority, weights in self.within.items()
+            if only is None or priority == only
         }
 
     def overall_each(

@@ -154,6 +154,24 @@ class Recommendation(Frozen):
     text: str
 
 
+class GatherNext(Frozen):
+    """What one more well-graded report on a criterion would do to the recommendation."""
+
+    criterion: Identifier
+    priority: Identifier
+    grade: str = Field(description="The grade of the report imagined.")
+    overturn: float = Field(
+        description="Probability that the report would change the top recommendation."
+    )
+    certainty_now: float = Field(description="Share of draws in which the top ranks first now.")
+    certainty_after: float = Field(
+        description="Expected share of draws in which the top (then) ranks first, after it."
+    )
+    overturned_by: tuple[str, ...] = Field(
+        description="The levels which, if the report showed them, would change the top."
+    )
+
+
 class ExcludedEvidence(Frozen):
     """Records loaded but not counted, by reason, so nothing is dropped silently."""
 
@@ -264,6 +282,11 @@ class Scorecard(Frozen):
     subject: Subject
     overall: OverallScore
     recommendation: Recommendation
+    gather_next: tuple[GatherNext, ...] = Field(
+        default=(),
+        description="Criteria by what one more well-graded report on each would do to the "
+        "recommendation, most decisive first.",
+    )
     method: Method
     priorities: tuple[PriorityScore, ...]
     ranking: tuple[Identifier, ...] = Field(

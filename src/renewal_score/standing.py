@@ -119,7 +119,7 @@ class Standing:
 
         def key(priority: str) -> tuple[float, float, str]:
             score = scores[priority] if self.shown[priority] else None
-            return -self._urgency(priority, score, rank_by), -self.weights[priority], priority
+            return -self.urgency(priority, score, rank_by), -self.weights[priority], priority
 
         return sorted(scores, key=key)
 
@@ -133,7 +133,7 @@ class Standing:
         order = sorted((p for p in columns if self.shown[p]), key=lambda p: (-self.weights[p], p))
         if not order:
             return {}
-        urgency = [[self._urgency(p, v, rank_by) for v in columns[p]] for p in order]
+        urgency = [self.urgencies(p, columns[p], rank_by) for p in order]
         counts = [0] * len(order)
         positions = range(len(order))
         for row in zip(*urgency, strict=True):
@@ -141,7 +141,18 @@ class Standing:
         total = len(urgency[0])
         return {p: n / total for p, n in zip(order, counts, strict=True)}
 
-    def _urgency(self, priority: str, score: float | None, rank_by: RankBy) -> float:
+    def urgencies(
+        self, priority: str, scores: Sequence[float | None], rank_by: RankBy
+    ) -> list[float]:
+        """``urgency`` of each score, as one loop (for the thousands of draws)."""
+        target = self.targets[priority]
+        factor = self.weights[priority] if rank_by == "weighted-gap" else 1.0
+        return [
+            -1.0 if v is None else (round(target - v, PRECISION) if v < target else 0.0) * factor
+            for v in scores
+        ]
+
+    def urgency(self, priority: str, score: float | None, rank_by: RankBy) -> float:
         """What ranks a priority: its gap (or weight x gap); -1 when it cannot be rated."""
         gap = gap_of(score, self.targets[priority])
         if gap is None:

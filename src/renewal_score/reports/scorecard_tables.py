@@ -222,3 +222,42 @@ def changes_heading(card: Scorecard) -> str:
         f"What changed since {changes.since.isoformat()}: each score's change is the sum of the "
         "shares of the events that arrived or expired (steps applied in order)"
     )
+
+
+GATHER_HEADERS = ["criterion", "overturns", "certainty now", "after", "if it shows"]
+GATHER_ALIGN = ("left", "right", "right", "right", "left")
+GATHER_SHOWN = 5
+"""How many criteria the text, Markdown and HTML reports list (the JSON has them all)."""
+
+
+def gather_lines(card: Scorecard) -> list[str]:
+    """The sentence that opens 'what to gather next'."""
+    if not card.gather_next or card.recommendation.top is None:
+        return ["No criterion is rated, so there is nothing to weigh yet."]
+    first = card.gather_next[0]
+    shows = " or ".join(first.overturned_by)
+    overturn = (
+        f"would overturn the recommendation in {first.overturn:.0%} of cases (if it shows "
+        f"{shows}) and confirm it otherwise"
+        if first.overturned_by
+        else "would confirm the recommendation whatever it shows"
+    )
+    return [
+        f"What to gather next for the top recommendation ({card.recommendation.top}): one "
+        f"{first.grade}-graded concrete report on {first.criterion} {overturn}; the expected "
+        f"certainty of the recommendation would then be {first.certainty_after:.2f} (now "
+        f"{first.certainty_now:.2f})."
+    ]
+
+
+def gather_rows(card: Scorecard, cell: Cell) -> list[list[Any]]:
+    return [
+        [
+            cell(g.criterion),
+            percent(g.overturn),
+            fmt(g.certainty_now, 2),
+            fmt(g.certainty_after, 2),
+            cell(", ".join(g.overturned_by) or "-"),
+        ]
+        for g in card.gather_next[:GATHER_SHOWN]
+    ]

@@ -20,6 +20,8 @@ from renewal_score.reports.scorecard_tables import (
     COVERAGE_HEADERS,
     CRITERION_ALIGN,
     CRITERION_HEADERS,
+    GATHER_ALIGN,
+    GATHER_HEADERS,
     PRIORITY_ALIGN,
     PRIORITY_HEADERS,
     STEP_ALIGN,
@@ -28,6 +30,8 @@ from renewal_score.reports.scorecard_tables import (
     changes_heading,
     coverage_rows,
     criterion_rows,
+    gather_lines,
+    gather_rows,
     headline,
     method_lines,
     priority_rows,
@@ -63,6 +67,17 @@ def render_text(card: Scorecard) -> str:
                 CRITERION_ALIGN,
                 "simple",
                 [20, None, None, None, 11, 11, None, 16],
+            )
+        )
+    out += ["", *(line for text in gather_lines(card) for line in wrap(text))]
+    if card.gather_next:
+        out.append(
+            table(
+                gather_rows(card, one_line),
+                GATHER_HEADERS,
+                GATHER_ALIGN,
+                "simple",
+                [40, None, None, None, 24],
             )
         )
     if card.changes is not None:
@@ -115,6 +130,10 @@ def render_markdown(card: Scorecard, agenda: Agenda | None = None) -> str:
         out.append(
             table(criterion_rows(priority, cell), CRITERION_HEADERS, CRITERION_ALIGN, "github")
         )
+    out += ["", "## What to gather next", ""]
+    out += [cell(line) for line in gather_lines(card)]
+    if card.gather_next:
+        out += ["", table(gather_rows(card, cell), GATHER_HEADERS, GATHER_ALIGN, "github")]
     if card.changes is not None:
         out += ["", f"## {cell(changes_heading(card))}", ""]
         out.append(table(change_rows(card, cell), CHANGE_HEADERS, CHANGE_ALIGN, "github"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from renewal_score.reports.html.changes import changes_section
+from renewal_score.reports.html.changes import changes_section, gather_section
 from renewal_score.reports.html.charts import Intervals, bar_chart, line_chart
 from renewal_score.reports.html.page import esc, page, plural, status_badge
 from renewal_score.reports.html.sections import (
@@ -51,6 +51,7 @@ def render_html(
     ]
     if trend is not None:
         sections.append(("trend", "Scores over time", _trend_body(card, trend)))
+    sections.append(("gather", "What to gather next", gather_section(card)))
     if card.changes is not None:
         title = f"What changed since {card.changes.since.isoformat()}"
         sections.append(("changes", title, changes_section(card)))

@@ -1,6 +1,7 @@
-"""The "what changed since" section of an HTML report: a waterfall of the overall index from
-the earlier date to the as-of date, one bar per event that moved it, and the tables of every
-score's change and of the events applied."""
+"""The sections of an HTML report about evidence to come and evidence come: what to gather next,
+and what changed since an earlier date (a waterfall of the overall index from the earlier date
+to the as-of date, one bar per event that moved it, and the tables of every score's change and
+of the events applied)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,23 @@ def waterfall(changes: Changes, score: ScoreChange) -> str:
         f'viewBox="0 0 {coord(width)} {coord(height)}" width="{coord(width)}" '
         f'height="{coord(height)}" xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>"
     )
+
+
+def gather_section(card: Scorecard) -> str:
+    """What one more well-graded report on each criterion would do to the recommendation."""
+    from renewal_score.reports.scorecard_tables import GATHER_SHOWN, gather_lines
+
+    rows = [
+        cells(
+            f"<code>{esc(g.criterion)}</code>",
+            esc(f"{100 * g.overturn:.0f}%"),
+            esc(num(g.certainty_now, 2)),
+            esc(num(g.certainty_after, 2)),
+            esc(", ".join(g.overturned_by) or EN_DASH),
+            numeric=[1, 2, 3],
+        )
+        for g in card.gather_next[:GATHER_SHOWN]
+    ]
+    headers = ["Criterion", "Overturns", "Certainty now", "After", "If it shows"]
+    listing = table(headers, rows, css="gather", numeric=[1, 2, 3]) if rows else ""
+    return "".join(f"<p>{esc(line)}</p>" for line in gather_lines(card)) + listing
