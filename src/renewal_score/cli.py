@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import io
 import json
 import os
@@ -25,7 +24,14 @@ from typing import TYPE_CHECKING
 from renewal_score import __version__
 from renewal_score.api import Inputs, checked_agenda, load_inputs, without_failing_plugins
 from renewal_score.clock import today
-from renewal_score.errors import DataError, OutputError, Problem, RenewalScoreError, UsageError
+from renewal_score.errors import (
+    DataError,
+    OutputError,
+    Problem,
+    RenewalScoreError,
+    UsageError,
+    did_you_mean,
+)
 from renewal_score.escaping import LAYOUT, echo, printable
 from renewal_score.outputs import write_output
 from renewal_score.results import schema_models
@@ -732,10 +738,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
-    choices = sorted(known)
-    close = difflib.get_close_matches(value, choices, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
-    return f"unknown {kind} {echo(value)}{hint}"
+    return f"unknown {kind} {echo(value)}{did_you_mean(value, known, list_known=True)}"
 
 
 SUFFIX_FORMATS = {

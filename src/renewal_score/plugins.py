@@ -14,7 +14,6 @@ one is reported by name instead of taking the others down.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import importlib
 import importlib.util
@@ -41,6 +40,7 @@ from renewal_score.errors import (
     Problem,
     RenewalScoreError,
     UsageError,
+    did_you_mean,
 )
 from renewal_score.escaping import clipped, echo
 from renewal_score.method import ScoringContext
@@ -219,7 +219,8 @@ class PluginHost:
 
 
 def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str:
-    """Name the misspelt hooks of a plugin, with the closest known hook for each."""
+    """Name the misspelt hooks of a plugin, each with the closest known hook (or, when none is
+    close, the known hooks)."""
     known = [
         name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "renewal_score_spec")
     ]
@@ -230,11 +231,10 @@ def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str
     ]
     if not unknown:
         return str(error)
-    hints = []
-    for name in sorted(unknown):
-        close = difflib.get_close_matches(name, known, n=1)
-        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    return f"implements unknown hook {', '.join(hints)}; known hooks: {', '.join(sorted(known))}"
+    return "implements " + "; ".join(
+        f"unknown hook {name!r}{did_you_mean(name, known, list_known=True)}"
+        for name in sorted(unknown)
+    )
 
 
 def _guarded(

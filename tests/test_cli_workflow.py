@@ -1,0 +1,48 @@
+"""The command line's workflow as a user runs it: how options are given and checked, where
+the output goes and how it fits, and the hint an unknown name gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from renewal_score.errors import did_you_mean
+from running import AS_OF, run_cli
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--subject", "CAN-JPM"],
+        ["compare", "--subjects", "CAN-JPN,CAN-JPM"],
+        ["sensitivity", "--subject", "CAN-JPM", "--samples", "10"],
+    ],
+)
+def test_an_unknown_subject_gets_the_same_hint_in_every_command(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = run_cli(*command, "--as-of", AS_OF, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "renewal-score: error: unknown subject 'CAN-JPM'; did you mean 'CAN-JPN'?\n"
+    )
+
+
+def test_did_you_mean_suggests_the_closest_name_or_lists_them() -> None:
+    known = ["security", "minerals-energy"]
+    assert did_you_mean("securty", known) == "; did you mean 'security'?"
+    assert did_you_mean("trade", known) == ""
+    assert did_you_mean("trade", known, list_known=True) == " (known: minerals-energy, security)"
+
+
+SOURCE = Path(__file__).parents[1] / "src" / "renewal_score"
+
+
+def test_did_you_mean_is_worded_in_one_place() -> None:
+    wording = [
+        path.relative_to(SOURCE).as_posix()
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "did you mean" in path.read_text(encoding="utf-8")
+    ]
+    assert wording == ["errors.py"]
