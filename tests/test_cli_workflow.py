@@ -10,6 +10,28 @@ import pytest
 from renewal_score.errors import did_you_mean
 from running import AS_OF, run_cli
 
+BUILTIN_SECURITY = "renewal_score_criteria.security"
+
+
+def test_an_unknown_plugin_in_the_allowlist_is_a_usage_error(tmp_path: Path) -> None:
+    allowed = f"{BUILTIN_SECURITY},renewal_score_criteria.securty"
+    result = run_cli(
+        "compare", "--as-of", AS_OF, cwd=tmp_path, env={"RENEWAL_SCORE_PLUGINS": allowed}
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "renewal-score: error: RENEWAL_SCORE_PLUGINS: unknown plugin "
+        f"'renewal_score_criteria.securty'; did you mean {BUILTIN_SECURITY!r}?\n"
+    )
+
+
+def test_an_unknown_plugin_like_none_lists_the_plugins_there_are(tmp_path: Path) -> None:
+    env = {"RENEWAL_SCORE_PLUGINS": "trade"}
+    result = run_cli("report", "--as-of", AS_OF, cwd=tmp_path, env=env)
+    assert result.returncode == 2, result.stderr
+    assert "RENEWAL_SCORE_PLUGINS: unknown plugin 'trade' (known: " in result.stderr
+    assert BUILTIN_SECURITY in result.stderr
+
 
 @pytest.mark.parametrize(
     "command",

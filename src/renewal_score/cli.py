@@ -34,6 +34,7 @@ from renewal_score.errors import (
 )
 from renewal_score.escaping import LAYOUT, echo, printable
 from renewal_score.outputs import write_output
+from renewal_score.plugins import UnknownPluginError
 from renewal_score.results import schema_models
 
 if TYPE_CHECKING:
@@ -312,12 +313,15 @@ def _allowed_plugins() -> set[str] | None:
 
 
 def _inputs(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Inputs:
-    inputs = load_inputs(
-        [*args.evidence, *paths],
-        plugin_dirs=args.plugins_dir,
-        plugins=_allowed_plugins(),
-        keep_going=args.keep_going,
-    )
+    try:
+        inputs = load_inputs(
+            [*args.evidence, *paths],
+            plugin_dirs=args.plugins_dir,
+            plugins=_allowed_plugins(),
+            keep_going=args.keep_going,
+        )
+    except UnknownPluginError as error:
+        raise UsageError(f"{PLUGINS_ENV}: {error}") from None
     for path in inputs.skipped_files:
         _note(f"{path} is not a data file; skipped")
     return inputs

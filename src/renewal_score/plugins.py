@@ -359,7 +359,8 @@ def load_plugins(
 
     ``only``, when given, is the set of plugin names allowed to load (built-in criteria
     modules included, core defaults excepted), so that a published report can name exactly
-    the plugins that produced it. ``extra`` registers (name, object) pairs, as a program
+    the plugins that produced it; a name that no plugin has is an UnknownPluginError, raised
+    before any plugin is loaded. ``extra`` registers (name, object) pairs, as a program
     embedding renewal-score or a test would. With ``keep_going``, a plugin that fails to load
     is left out (see ``PluginHost.skipped``) instead of stopping everything.
     """
@@ -375,16 +376,36 @@ def load_plugins(
     candidates.append(
         iter([(PluginInfo(name, "object", "python"), _constant(obj)) for name, obj in extra])
     )
-    for source in candidates:
-        for info, load in source:
-            if only is None or info.name in only or info.source == "core":
-                try:
-                    host.register(_loaded(load, info), info)
-                except PluginError as error:
-                    if not keep_going or info.source == "core":
-                        raise
-                    host.skip(info.name, error.detail)
+    offered = [candidate for source in candidates for candidate in source]
+    if only is not None:
+        _check_known(only, [info for info, _ in offered])
+    for info, load in offered:
+        if only is None or info.name in only or info.source == "core":
+            try:
+                host.register(_loaded(load, info), info)
+            except PluginError as error:
+                if not keep_going or info.source == "core":
+                    raise
+                host.skip(info.name, error.detail)
     return host
+
+
+class UnknownPluginError(UsageError):
+    """A plugin allowed to load by name is not among those there are."""
+
+    def __init__(self, name: str, known: Collection[str]) -> None:
+        self.name = name
+        hint = did_you_mean(name, known, list_known=True)
+        super().__init__(f"unknown plugin {echo(name)}{hint}")
+
+
+def _check_known(names: Collection[str], offered: Sequence[PluginInfo]) -> None:
+    """UnknownPluginError for the first of ``names`` that no plugin offered has, with a hint
+    among the plugins that can be left out (core defaults always load)."""
+    existing = {info.name for info in offered}
+    for name in sorted(names):
+        if name not in existing:
+            raise UnknownPluginError(name, [i.name for i in offered if i.source != "core"])
 
 
 def _loaded(load: Callable[[], object], info: PluginInfo) -> object:
