@@ -8,6 +8,7 @@ from renewal_score.reports.formatting import (
     READING_GUIDE,
     TEXT_WIDTH,
     escape_markdown,
+    fitted,
     one_line,
     table,
     title_of,
@@ -32,9 +33,10 @@ if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
 
 
-def render_text(card: Scorecard) -> str:
-    """A plain-text report for a terminal, tables fitting 100 columns."""
-    wrap = wrapper(TEXT_WIDTH)
+def render_text(card: Scorecard, width: int = TEXT_WIDTH) -> str:
+    """A plain-text report for a terminal, lines and tables fitting ``width`` columns (as far
+    as the columns of figures allow)."""
+    wrap = wrapper(width)
     out = [*wrap(title_of(card)), ""]
     out += [line for text in headline(card) for line in wrap(one_line(text))]
     out += ["", "Priorities, where action is most needed first:"]
@@ -44,7 +46,9 @@ def render_text(card: Scorecard) -> str:
             PRIORITY_HEADERS,
             PRIORITY_ALIGN,
             "simple",
-            [None, 20, None, None, None, None, 17, None, None, None],
+            fitted(
+                [None, 20, None, None, None, None, 17, None, None, None], PRIORITY_HEADERS, width
+            ),
         )
     )
     for priority in sorted(card.priorities, key=lambda p: p.rank):
@@ -55,7 +59,7 @@ def render_text(card: Scorecard) -> str:
                 CRITERION_HEADERS,
                 CRITERION_ALIGN,
                 "simple",
-                [20, None, None, None, 11, 11, None, 16],
+                fitted([20, None, None, None, 11, 11, None, 16], CRITERION_HEADERS, width),
             )
         )
     out += ["", "Evidence coverage (counted per criterion; thin: one event or none):"]
@@ -65,7 +69,7 @@ def render_text(card: Scorecard) -> str:
             COVERAGE_HEADERS,
             COVERAGE_ALIGN,
             "simple",
-            [26, None, None, None, None, None, 15, None],
+            fitted([26, None, None, None, None, None, 15, None], COVERAGE_HEADERS, width),
         )
     )
     out += ["", "Method:"]
