@@ -10,6 +10,33 @@ import pytest
 from renewal_score.errors import did_you_mean
 from running import AS_OF, run_cli
 
+TABLES = ["text", "markdown", "html", "json", "csv"]
+FORMATS = {
+    "report": ["text", "markdown", "json", "csv", "html", "plugins may add formats"],
+    "trend": TABLES,
+    "compare": TABLES,
+    "sensitivity": TABLES,
+    "evidence": ["text", "table", "markdown", "html", "jsonl", "json", "csv"],
+    "plugins": [*TABLES, "table"],
+    "schema": ["json"],
+}
+
+
+def format_help(command: str, cwd: Path) -> str:
+    """The help of a command's --format option, on one line."""
+    lines = run_cli(command, "--help", cwd=cwd, env={"COLUMNS": "100"}).stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  --format"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("  -")), len(lines))
+    return " ".join(" ".join(lines[start:end]).split())
+
+
+@pytest.mark.parametrize("command", sorted(FORMATS))
+def test_help_lists_every_format_a_command_writes(tmp_path: Path, command: str) -> None:
+    text = format_help(command, tmp_path)
+    missing = [name for name in FORMATS[command] if name not in text]
+    assert not missing, text
+
+
 BUILTIN_SECURITY = "renewal_score_criteria.security"
 
 
