@@ -10,6 +10,37 @@ import pytest
 from renewal_score.errors import did_you_mean
 from running import AS_OF, run_cli
 
+
+def broken_plugins(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "broken.py").write_text("raise ValueError('boom')\n", encoding="utf-8")
+    return folder
+
+
+def test_debug_after_the_command_shows_the_traceback(tmp_path: Path) -> None:
+    folder = broken_plugins(tmp_path / "plugins")
+    result = run_cli("report", "--plugins-dir", folder, "--debug", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" in result.stderr
+    assert "ValueError: boom" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["schema", "evidence"], ["plugins"], ["evidence", "--as-of", AS_OF]]
+)
+def test_every_command_takes_debug(tmp_path: Path, command: list[str]) -> None:
+    result = run_cli(*command, "--debug", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == run_cli("--debug", *command, cwd=tmp_path).stdout
+
+
+def test_capital_v_prints_the_version(tmp_path: Path) -> None:
+    short = run_cli("-V", cwd=tmp_path)
+    assert short.returncode == 0, short.stderr
+    assert short.stdout.startswith("renewal-score ")
+    assert short.stdout == run_cli("--version", cwd=tmp_path).stdout
+
+
 TABLES = ["text", "markdown", "html", "json", "csv"]
 FORMATS = {
     "report": ["text", "markdown", "json", "csv", "html", "plugins may add formats"],

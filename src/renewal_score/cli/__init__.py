@@ -29,7 +29,7 @@ from renewal_score.cli import (
     trend,
     validate,
 )
-from renewal_score.cli.parents import parent_parsers
+from renewal_score.cli.parents import DEBUG, parent_parsers
 from renewal_score.cli.pipeline import run
 from renewal_score.errors import DataError, RenewalScoreError, UsageError
 from renewal_score.escaping import printable
@@ -46,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="renewal-score",
         description="Score the priorities of a policy agenda from dated, sourced, graded evidence.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     shared = parent_parsers()
     for command in COMMANDS:

@@ -1,8 +1,8 @@
 """The options that commands share, as argparse parent parsers, and what each becomes in a
-request, checked once as it is read: the inputs (``--plugins-dir``, ``--evidence``,
-``--keep-going``); the output (``-o`` and ``--format``); ``--as-of``; the method options
-(``--weights``, ``--aggregation``, ``--min-grade``, ``--method``, ``--unrated``,
-``--min-coverage``, ``--rank-by``)."""
+request, checked once as it is read: ``--debug``; the inputs (``--plugins-dir``,
+``--evidence``, ``--keep-going``); the output (``-o`` and ``--format``); ``--as-of``; the
+method options (``--weights``, ``--aggregation``, ``--min-grade``, ``--method``,
+``--unrated``, ``--min-coverage``, ``--rank-by``)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ TABLE_FORMATS = ("text", "markdown", "html", "json", "csv")
 class ParentParsers:
     """The parent parsers a command's parser is built from."""
 
+    debug: argparse.ArgumentParser
     inputs: argparse.ArgumentParser
     output: argparse.ArgumentParser
     as_of: argparse.ArgumentParser
@@ -64,9 +65,11 @@ class ParentParsers:
         help: str,
         description: str | None = None,
     ) -> argparse.ArgumentParser:
-        """Add the parser of a command with the shared options it ``uses``;
+        """Add the parser of a command with --debug and the shared options it ``uses``;
         ``request`` makes its request from the parsed arguments."""
-        parser = commands.add_parser(name, parents=uses, help=help, description=description)
+        parser = commands.add_parser(
+            name, parents=[self.debug, *uses], help=help, description=description
+        )
         parser.set_defaults(request=request)
         return parser
 
@@ -78,8 +81,14 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
 
 
+DEBUG = "show tracebacks for errors (before or after the command)"
+
+
 def parent_parsers() -> ParentParsers:
     """The shared options, each in the parent parser of its group."""
+    debug = argparse.ArgumentParser(add_help=False)
+    # Not set unless given, so that it leaves a --debug given before the command in place.
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG)
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument(
         "-o",
@@ -98,7 +107,7 @@ def parent_parsers() -> ParentParsers:
         help="count evidence whose stated date (its whole day, month, quarter or year) has "
         "passed by DATE (default: today, in UTC)",
     )
-    return ParentParsers(_inputs(), output, as_of, _method())
+    return ParentParsers(debug, _inputs(), output, as_of, _method())
 
 
 def _inputs() -> argparse.ArgumentParser:
