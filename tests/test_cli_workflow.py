@@ -3,6 +3,7 @@ the output goes and how it fits, and the hint an unknown name gets."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,51 @@ def test_capital_v_prints_the_version(tmp_path: Path) -> None:
     assert short.returncode == 0, short.stderr
     assert short.stdout.startswith("renewal-score ")
     assert short.stdout == run_cli("--version", cwd=tmp_path).stdout
+
+
+def report_json(*args: str, cwd: Path) -> dict[str, object]:
+    result = run_cli("report", "--format", "json", *args, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    card: dict[str, object] = json.loads(result.stdout)
+    return card
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("2024", "2024-12-31"), ("2024-Q1", "2024-03-31"), ("2024-02", "2024-02-29")],
+)
+def test_as_of_takes_every_evidence_date_form_as_the_end_of_its_period(
+    tmp_path: Path, given: str, meant: str
+) -> None:
+    assert report_json("--as-of", given, cwd=tmp_path) == report_json(
+        "--as-of", meant, cwd=tmp_path
+    )
+
+
+def test_trend_dates_take_every_evidence_date_form(tmp_path: Path) -> None:
+    args = ["--from", "2023-Q4", "--to", "2024", "--every", "quarter", "--format", "json"]
+    result = run_cli("trend", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    dates = [point["as_of"] for point in json.loads(result.stdout)["points"]]
+    assert dates == ["2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2025-5", "2025-Q5", "2025-02-30", "May 2025", "\uff12\uff10\uff12\uff15"],  # full-width
+)
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [(["report", "--as-of"], "--as-of"), (["trend", "--from", AS_OF, "--to"], "--to")],
+)
+def test_a_date_in_no_evidence_form_is_a_usage_error_naming_the_forms(
+    tmp_path: Path, command: list[str], option: str, value: str
+) -> None:
+    result = run_cli(*command, value, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"argument {option}: " in result.stderr
+    assert "expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 TABLES = ["text", "markdown", "html", "json", "csv"]

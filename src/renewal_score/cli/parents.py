@@ -7,6 +7,7 @@ method options (``--weights``, ``--aggregation``, ``--min-grade``, ``--method``,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from renewal_score.cli.pipeline import PLUGINS_ENV, MethodChoice, Output, Sources
 from renewal_score.clock import today
 from renewal_score.errors import UsageError
+from renewal_score.escaping import echo
+from renewal_score.models import EVENT_DATE_PATTERN, event_date_span
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -26,6 +29,9 @@ if TYPE_CHECKING:
 
     Commands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
     """What ``add_subparsers`` returns: argparse gives it no public name."""
+
+DATE_FORMS = "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD"
+"""The forms of a date on the command line: those of an evidence date."""
 
 SUFFIX_FORMATS = {
     ".txt": "text",
@@ -74,11 +80,15 @@ class ParentParsers:
         return parser
 
 
-def iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+def period_end(text: str) -> dt.date:
+    """The last day of the period that a date in any evidence date form names: 2025 is
+    2025-12-31, 2025-Q2 2025-06-30, 2025-05 2025-05-31."""
+    if re.fullmatch(EVENT_DATE_PATTERN, text):
+        with contextlib.suppress(ValueError):  # a date that cannot exist: 2025-02-30
+            return event_date_span(text)[1]
+    raise argparse.ArgumentTypeError(
+        f"{echo(text)} is not a date: expected {DATE_FORMS} (meaning the end of that period)"
+    )
 
 
 DEBUG = "show tracebacks for errors (before or after the command)"
@@ -101,11 +111,11 @@ def parent_parsers() -> ParentParsers:
     as_of = argparse.ArgumentParser(add_help=False)
     as_of.add_argument(
         "--as-of",
-        type=iso_date,
+        type=period_end,
         default=None,
         metavar="DATE",
         help="count evidence whose stated date (its whole day, month, quarter or year) has "
-        "passed by DATE (default: today, in UTC)",
+        f"passed by DATE: {DATE_FORMS}, meaning the end of that period (default: today, in UTC)",
     )
     return ParentParsers(debug, _inputs(), output, as_of, _method())
 

@@ -18,14 +18,14 @@ if TYPE_CHECKING:
 
 
 HELP = "scores at regular dates"
-FROM = "the first date"
+FROM = f"the first date: {parents.DATE_FORMS}, meaning the end of that period"
 DESCRIPTION = "Score the agenda at each date from --from to --to."
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
     uses = [shared.inputs, shared.output, shared.method]
     parser = shared.command(commands, "trend", request_from, uses, HELP, DESCRIPTION)
-    date: dict[str, Any] = {"type": parents.iso_date, "metavar": "DATE"}
+    date: dict[str, Any] = {"type": parents.period_end, "metavar": "DATE"}
     parser.add_argument("--from", dest="start", required=True, help=FROM, **date)
     parser.add_argument("--to", dest="end", help="the last date (default: today, in UTC)", **date)
     parser.add_argument("--every", choices=["month", "quarter", "year"], default="quarter")
