@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from renewal_score.errors import did_you_mean
-from running import AS_OF, run_cli
+from running import AS_OF, files_in, run_cli
 
 
 def broken_plugins(folder: Path) -> Path:
@@ -85,6 +85,51 @@ def test_a_date_in_no_evidence_form_is_a_usage_error_naming_the_forms(
     assert f"argument {option}: " in result.stderr
     assert "expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["report", "--as-of", AS_OF, "-o", "card.html", "--format", "markdown"],
+            "--format markdown does not match -o card.html, whose extension means html",
+        ),
+        (
+            ["evidence", "-o", "all.json", "--format", "jsonl"],
+            "--format jsonl does not match -o all.json, whose extension means json",
+        ),
+        (
+            ["report", "--as-of", AS_OF, "-o", "card.xyz"],
+            "cannot tell the format of card.xyz from its extension; give --format, or a file "
+            "name ending in .txt, .md, .markdown, .html, .htm, .json, .csv",
+        ),
+        (
+            ["schema", "evidence", "-o", "evidence.md"],
+            "cannot write markdown to evidence.md; give --format (json)",
+        ),
+    ],
+)
+def test_an_output_file_whose_extension_disagrees_is_a_usage_error(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"renewal-score: error: {message}\n"
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-o", "card.xyz", "--format", "markdown"],  # an extension of no format: --format rules
+        ["-o", "card.txt", "--format", "text"],
+        ["-o", "card"],  # no extension: text
+    ],
+)
+def test_an_output_file_that_agrees_is_written(tmp_path: Path, args: list[str]) -> None:
+    result = run_cli("report", "--as-of", AS_OF, *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert files_in(tmp_path) == [args[1]]
 
 
 TABLES = ["text", "markdown", "html", "json", "csv"]

@@ -213,14 +213,36 @@ def add_format(
 
 def output_from(args: argparse.Namespace, formats: Sequence[str]) -> Output:
     """The output file and format: --format, else the one the file's extension implies, else
-    the command's first format. UsageError for a format the command cannot write."""
+    the command's first format. UsageError for an extension that implies no format (unless
+    --format is given), or another format than --format, or one the command cannot write."""
     path: Path | None = args.output
     given: str | None = args.format
-    implied = SUFFIX_FORMATS.get(path.suffix.lower()) if path is not None else None
+    implied = _implied_format(path, given, formats) if path is not None else None
     chosen = given or implied or formats[0]
     if given is None and chosen not in formats:
         raise UsageError(f"cannot write {chosen} to {path}; give --format ({', '.join(formats)})")
     return Output(path, chosen)
+
+
+def _implied_format(path: Path, given: str | None, formats: Sequence[str]) -> str | None:
+    """The format the output file's extension implies, if it has one; UsageError if it is
+    no format's and --format is not given, or another format's than --format (a plugin's
+    format, whose extensions are not known, goes to a file of any name)."""
+    if not path.suffix:
+        return None
+    implied = SUFFIX_FORMATS.get(path.suffix.lower())
+    if implied is None and given is None:
+        known = [suffix for suffix, name in SUFFIX_FORMATS.items() if name in formats]
+        raise UsageError(
+            f"cannot tell the format of {path} from its extension; give --format, or a file "
+            f"name ending in {', '.join(known)}"
+        )
+    named = ALIASES.get(given, given) if given is not None else None
+    if implied is not None and named in SUFFIX_FORMATS.values() and named != implied:
+        raise UsageError(
+            f"--format {given} does not match -o {path}, whose extension means {implied}"
+        )
+    return implied
 
 
 def sources_from(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Sources:
