@@ -4,12 +4,15 @@ the output goes and how it fits, and the hint an unknown name gets."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from renewal_score.errors import did_you_mean
-from running import AS_OF, files_in, run_cli
+from running import AS_OF, TIMEOUT, files_in, run_cli
 
 
 def broken_plugins(folder: Path) -> Path:
@@ -157,6 +160,55 @@ def test_help_lists_every_format_a_command_writes(tmp_path: Path, command: str) 
     text = format_help(command, tmp_path)
     missing = [name for name in FORMATS[command] if name not in text]
     assert not missing, text
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+TERMINAL = """
+import sys
+
+from renewal_score.cli import main
+
+sys.stdout.isatty = lambda: True  # stands in for a terminal: no device is opened
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def in_terminal(*args: str, columns: int, cwd: Path) -> str:
+    """What the command writes to a terminal of ``columns`` columns (COLUMNS says so)."""
+    result = subprocess.run(
+        [sys.executable, "-c", TERMINAL, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": str(columns)},
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def widest(text: str) -> int:
+    """The widest line of text tables: the evidence listing's headings (a criterion and where
+    its records come from, a file's path perhaps) are lines of their own, not cut."""
+    return max(len(line) for line in text.splitlines() if " (from " not in line)
+
+
+@pytest.mark.parametrize("command", [["report"], ["evidence"]])
+def test_text_fits_the_terminal_width(tmp_path: Path, command: list[str]) -> None:
+    narrow = in_terminal(*command, "--as-of", AS_OF, columns=80, cwd=tmp_path)
+    wide = in_terminal(*command, "--as-of", AS_OF, columns=160, cwd=tmp_path)
+    assert widest(narrow) <= 80
+    assert 100 < widest(wide) <= 160
+    assert len(wide.splitlines()) < len(narrow.splitlines())  # wider columns wrap less
+
+
+def test_text_not_to_a_terminal_keeps_100_columns_whatever_columns_says(tmp_path: Path) -> None:
+    result = run_cli("report", "--as-of", AS_OF, cwd=tmp_path, env={"COLUMNS": "60"})
+    assert result.stdout == (GOLDEN / "report.txt").read_text(encoding="utf-8")
+    run_cli("report", "--as-of", AS_OF, "-o", "card.txt", cwd=tmp_path, env={"COLUMNS": "60"})
+    assert (tmp_path / "card.txt").read_bytes() == (GOLDEN / "report.txt").read_bytes()
 
 
 BUILTIN_SECURITY = "renewal_score_criteria.security"

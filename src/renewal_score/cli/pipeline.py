@@ -10,6 +10,7 @@ scoring, and a renderer is given results, never inputs to read.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -221,7 +222,10 @@ def unknown(kind: str, value: str, known: Iterable[str]) -> str:
 
 
 def text_width(output: Output) -> int:
-    """The width of text tables."""
+    """The width of text tables: the terminal's when writing to one (``COLUMNS`` if set),
+    else ``TEXT_WIDTH``, so that files and pipes get the same bytes everywhere."""
+    if output.path is None and sys.stdout.isatty():
+        return shutil.get_terminal_size(fallback=(TEXT_WIDTH, 24)).columns
     return TEXT_WIDTH
 
 
