@@ -124,7 +124,7 @@ def _inputs() -> argparse.ArgumentParser:
     inputs = argparse.ArgumentParser(add_help=False)
     for option, metavar, what in [
         ("--plugins-dir", "DIR", "load every .py file or package in DIR as a plugin"),
-        ("--evidence", "PATH", "read the data files PATH (a file, or a folder of them)"),
+        ("--evidence", "PATH", "read the data files PATH: a file, or a folder of them"),
     ]:
         help = f"also {what} (repeatable)"
         inputs.add_argument(
