@@ -9,7 +9,6 @@ a level only concrete evidence can show. Every problem is collected before raisi
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import hashlib
 from collections.abc import Iterable
@@ -20,7 +19,7 @@ from typing import TypeVar
 from pydantic import TypeAdapter
 
 from renewal_score.datafiles import DataSet, evidence_list
-from renewal_score.errors import DataError, Location, Problem
+from renewal_score.errors import DataError, Location, Problem, did_you_mean
 from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
 from renewal_score.records import Batch, EvidenceRecords, ModelBatch
@@ -334,7 +333,4 @@ def _unknown(
 
 
 def _unknown_message(value: str, known: Iterable[str], scope: str = "any plugin") -> str:
-    choices = sorted(known)
-    close = difflib.get_close_matches(value, choices, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
-    return f"{value!r} is not defined by {scope}{hint}"
+    return f"{value!r} is not defined by {scope}{did_you_mean(value, known, list_known=True)}"

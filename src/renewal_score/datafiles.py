@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import functools
 import json
 import re
@@ -22,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from renewal_score.errors import DataError, Location, Problem, UsageError
+from renewal_score.errors import DataError, Location, Problem, UsageError, did_you_mean
 from renewal_score.escaping import clipped, echo
 from renewal_score.evidence_csv import read_rows, write_rows
 from renewal_score.hookspecs import hookimpl
@@ -129,9 +128,7 @@ def _arrays(path: Path, document: Any, text: str) -> dict[str, list[Any]]:
         if name == REVIEWED:
             continue
         if name not in MODELS:
-            close = difflib.get_close_matches(name, MODELS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            message = f"unknown table (expected {', '.join(MODELS)}){hint}"
+            message = f"unknown table (expected {', '.join(MODELS)}){did_you_mean(name, MODELS)}"
             raise _fail(path, message, line_of_key(text, name), name)
         if not isinstance(value, list):
             raise _fail(path, "must be an array of records", line_of_key(text, name), name)
@@ -415,8 +412,7 @@ def _explain(detail: Any, location: Sequence[str], model: type[BaseModel]) -> st
     kind = detail["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, location[:-1])
-        close = difflib.get_close_matches(clipped(location[-1]), allowed, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(clipped(location[-1]), allowed)
         return f"unknown field (allowed: {', '.join(allowed)}){hint}"
     if kind == "missing":
         return "is required but missing"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +52,17 @@ class Location:
 
     def problem(self, record: str, field: str, message: str) -> Problem:
         return Problem(self.file, self.line, record, field, message, self.plugin)
+
+
+def did_you_mean(value: str, known: Iterable[str], *, list_known: bool = False) -> str:
+    """The hint that follows a message about an unknown name: ``; did you mean 'x'?`` for
+    the known name closest to ``value``; else, with ``list_known``, `` (known: a, b)``, or
+    nothing. Every "did you mean" of the project is worded here."""
+    choices = sorted(known)
+    close = difflib.get_close_matches(value, choices, n=1)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f" (known: {', '.join(choices)})" if list_known else ""
 
 
 class RenewalScoreError(Exception):

@@ -14,7 +14,6 @@ one is reported by name instead of taking the others down.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import importlib
 import importlib.util
@@ -41,6 +40,7 @@ from renewal_score.errors import (
     Problem,
     RenewalScoreError,
     UsageError,
+    did_you_mean,
 )
 from renewal_score.escaping import clipped, echo
 from renewal_score.method import ScoringContext
@@ -219,7 +219,8 @@ class PluginHost:
 
 
 def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str:
-    """Name the misspelt hooks of a plugin, with the closest known hook for each."""
+    """Name the misspelt hooks of a plugin, each with the closest known hook (or, when none is
+    close, the known hooks)."""
     known = [
         name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "renewal_score_spec")
     ]
@@ -230,11 +231,10 @@ def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str
     ]
     if not unknown:
         return str(error)
-    hints = []
-    for name in sorted(unknown):
-        close = difflib.get_close_matches(name, known, n=1)
-        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    return f"implements unknown hook {', '.join(hints)}; known hooks: {', '.join(sorted(known))}"
+    return "implements " + "; ".join(
+        f"unknown hook {name!r}{did_you_mean(name, known, list_known=True)}"
+        for name in sorted(unknown)
+    )
 
 
 def _guarded(
@@ -359,7 +359,8 @@ def load_plugins(
 
     ``only``, when given, is the set of plugin names allowed to load (built-in criteria
     modules included, core defaults excepted), so that a published report can name exactly
-    the plugins that produced it. ``extra`` registers (name, object) pairs, as a program
+    the plugins that produced it; a name that no plugin has is an UnknownPluginError, raised
+    before any plugin is loaded. ``extra`` registers (name, object) pairs, as a program
     embedding renewal-score or a test would. With ``keep_going``, a plugin that fails to load
     is left out (see ``PluginHost.skipped``) instead of stopping everything.
     """
@@ -375,16 +376,36 @@ def load_plugins(
     candidates.append(
         iter([(PluginInfo(name, "object", "python"), _constant(obj)) for name, obj in extra])
     )
-    for source in candidates:
-        for info, load in source:
-            if only is None or info.name in only or info.source == "core":
-                try:
-                    host.register(_loaded(load, info), info)
-                except PluginError as error:
-                    if not keep_going or info.source == "core":
-                        raise
-                    host.skip(info.name, error.detail)
+    offered = [candidate for source in candidates for candidate in source]
+    if only is not None:
+        _check_known(only, [info for info, _ in offered])
+    for info, load in offered:
+        if only is None or info.name in only or info.source == "core":
+            try:
+                host.register(_loaded(load, info), info)
+            except PluginError as error:
+                if not keep_going or info.source == "core":
+                    raise
+                host.skip(info.name, error.detail)
     return host
+
+
+class UnknownPluginError(UsageError):
+    """A plugin allowed to load by name is not among those there are."""
+
+    def __init__(self, name: str, known: Collection[str]) -> None:
+        self.name = name
+        hint = did_you_mean(name, known, list_known=True)
+        super().__init__(f"unknown plugin {echo(name)}{hint}")
+
+
+def _check_known(names: Collection[str], offered: Sequence[PluginInfo]) -> None:
+    """UnknownPluginError for the first of ``names`` that no plugin offered has, with a hint
+    among the plugins that can be left out (core defaults always load)."""
+    existing = {info.name for info in offered}
+    for name in sorted(names):
+        if name not in existing:
+            raise UnknownPluginError(name, [i.name for i in offered if i.source != "core"])
 
 
 def _loaded(load: Callable[[], object], info: PluginInfo) -> object:

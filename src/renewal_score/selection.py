@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from renewal_score.agenda import Agenda
-from renewal_score.errors import UsageError
+from renewal_score.errors import UsageError, did_you_mean
 from renewal_score.method import ScoringContext
 from renewal_score.models import Criterion, Evidence, Observation
 from renewal_score.options import RunOptions
@@ -41,8 +41,8 @@ def subject_of(agenda: Agenda, options: RunOptions) -> str:
     """The run's subject: the one asked for, which must exist, or the default."""
     subject = options.subject or default_subject(agenda)
     if subject not in agenda.subjects:
-        known = ", ".join(sorted(agenda.subjects))
-        raise UsageError(f"unknown subject {subject!r} (known: {known})")
+        hint = did_you_mean(subject, agenda.subjects, list_known=True)
+        raise UsageError(f"unknown subject {subject!r}{hint}")
     return subject
 
 

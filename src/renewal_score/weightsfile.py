@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import sys
 from collections.abc import Mapping
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from renewal_score.datafiles import line_of_key, parse_toml, read_text
-from renewal_score.errors import DataError, Problem
+from renewal_score.errors import DataError, Problem, did_you_mean
 from renewal_score.escaping import echo
 from renewal_score.locating import reading
 
@@ -74,9 +73,7 @@ def check_weights(weights: Mapping[str, float], agenda: Agenda, path: Path) -> N
     problems = []
     for key in weights:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            message = f"is neither a priority nor a criterion{hint}"
+            message = f"is neither a priority nor a criterion{did_you_mean(key, known)}"
             problems.append(Problem(file=str(path), record=key, field="id", message=message))
     problems += _unusable_groups(weights, agenda, path)
     if problems:

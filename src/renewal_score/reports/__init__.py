@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from renewal_score.hookspecs import hookimpl
+from renewal_score.reports.formatting import TEXT_WIDTH
 from renewal_score.results import Scorecard
 
 if TYPE_CHECKING:
@@ -19,10 +20,10 @@ def render_json(card: Scorecard) -> str:
     return card.model_dump_json(indent=2) + "\n"
 
 
-def _text(card: Scorecard) -> str:
+def _text(card: Scorecard, width: int = TEXT_WIDTH) -> str:
     from renewal_score.reports.text import render_text
 
-    return render_text(card)
+    return render_text(card, width)
 
 
 def _markdown(card: Scorecard, agenda: Agenda | None = None) -> str:
@@ -49,8 +50,13 @@ def register_formats() -> dict[str, Callable[..., str]]:
     return {"text": _text, "markdown": _markdown, "json": render_json, "csv": _csv, "html": _html}
 
 
-def render_with(renderer: Callable[..., str], card: Scorecard, agenda: Agenda) -> str:
-    """Call a report renderer, giving it the agenda too if it takes an ``agenda`` argument."""
-    if "agenda" in inspect.signature(renderer).parameters:
-        return str(renderer(card, agenda=agenda))
-    return str(renderer(card))
+def render_with(
+    renderer: Callable[..., str], card: Scorecard, agenda: Agenda, width: int = TEXT_WIDTH
+) -> str:
+    """Call a report renderer, giving it the agenda if it takes an ``agenda`` argument, and
+    the width of text tables if it takes a ``width`` argument."""
+    parameters = inspect.signature(renderer).parameters
+    given = {"agenda": agenda, "width": width}
+    return str(
+        renderer(card, **{name: value for name, value in given.items() if name in parameters})
+    )

@@ -107,6 +107,24 @@ def table(
         tabulate_module.MIN_PADDING = padding
 
 
+def fitted(widths: Sequence[int | None], headers: Sequence[str], width: int) -> list[int | None]:
+    """Widths of the wrapped columns of a table that fits ``TEXT_WIDTH`` (None: a column of
+    figures, never wrapped), for one that fits ``width``: they share what ``width`` adds or
+    takes away in proportion to their widths, none narrower than its header."""
+    wrapped = {i: w for i, w in enumerate(widths) if w is not None}
+    total = sum(wrapped.values())
+    room = total + width - TEXT_WIDTH
+    new = {i: max(len(headers[i]), w * room // total) for i, w in wrapped.items()}
+    excess = sum(new.values()) - room
+    while excess > 0:  # headers kept some columns wide: narrow the widest of the others
+        narrowable = [i for i in new if new[i] > len(headers[i])]
+        if not narrowable:
+            break
+        new[max(narrowable, key=lambda i: new[i])] -= 1
+        excess -= 1
+    return [new.get(i) for i in range(len(widths))]
+
+
 def wrapper(width: int = TEXT_WIDTH) -> Callable[[str], Sequence[str]]:
     return lambda text: textwrap.wrap(text, width=width, subsequent_indent="  ") or [""]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from renewal_score.escaping import spreadsheet_cell
 from renewal_score.models import Evidence
-from renewal_score.reports.formatting import TEXT_WIDTH, escape_markdown, shorten, table
+from renewal_score.reports.formatting import TEXT_WIDTH, escape_markdown, fitted, shorten, table
 from renewal_score.results import RECORD_COLUMNS, Scorecard
 
 Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
@@ -32,10 +32,12 @@ def _csv(rows: Sequence[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def render_tables(title: str, tables: Sequence[Table], file_format: str, note: str = "") -> str:
+def render_tables(
+    title: str, tables: Sequence[Table], file_format: str, note: str = "", width: int = TEXT_WIDTH
+) -> str:
     """Tables under a title as text, Markdown, HTML or CSV. CSV holds every table, numbers as
     numbers: one table as it is; several, each under a row with its title, separated by an
-    empty row."""
+    empty row. A text note is wrapped to ``width``."""
     if file_format == "csv":
         if len(tables) == 1:
             return _csv([tables[0][1], *tables[0][2]])
@@ -57,9 +59,7 @@ def render_tables(title: str, tables: Sequence[Table], file_format: str, note: s
         else:
             parts.append(f"{name}\n\n{table(cells, headers, align, 'simple')}")
     heading = f"# {escape_markdown(title)}" if file_format == "markdown" else title
-    closing = (
-        escape_markdown(note) if file_format == "markdown" else textwrap.fill(note, TEXT_WIDTH)
-    )
+    closing = escape_markdown(note) if file_format == "markdown" else textwrap.fill(note, width)
     return "\n\n".join([heading, *parts, *([closing] if note else [])]) + "\n"
 
 
@@ -71,15 +71,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def evidence_table(records: Sequence[Evidence], origins: Mapping[str, str]) -> str:
-    """A plain-text listing of evidence records, grouped by criterion and where they came from.
-
-    A setback's level is marked with a down arrow.
+def evidence_table(
+    records: Sequence[Evidence], origins: Mapping[str, str], width: int = TEXT_WIDTH
+) -> str:
+    """A plain-text listing of evidence records, grouped by criterion and where they came from,
+    fitting ``width`` columns. A setback's level is marked with a down arrow.
     """
     groups: dict[tuple[str, str], list[Evidence]] = {}
     for record in records:
         groups.setdefault((record.criterion, origins[record.id]), []).append(record)
     headers = ["id", "date", "level", "kind", "grade", "statement"]
+    columns = fitted([24, None, 12, None, None, 26], headers, width)
     out = []
     for (criterion, origin), members in groups.items():
         rows = [
@@ -95,7 +97,7 @@ def evidence_table(records: Sequence[Evidence], origins: Mapping[str, str]) -> s
         ]
         out += [
             f"{criterion} (from {origin})",
-            table(rows, headers, ["left"] * 6, "simple", [24, None, 12, None, None, 26]),
+            table(rows, headers, ["left"] * 6, "simple", columns),
             "",
         ]
     return "\n".join(out)

@@ -8,6 +8,7 @@ from renewal_score.reports.formatting import (
     READING_GUIDE,
     TEXT_WIDTH,
     escape_markdown,
+    fitted,
     one_line,
     table,
     title_of,
@@ -43,9 +44,10 @@ if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
 
 
-def render_text(card: Scorecard) -> str:
-    """A plain-text report for a terminal, tables fitting 100 columns."""
-    wrap = wrapper(TEXT_WIDTH)
+def render_text(card: Scorecard, width: int = TEXT_WIDTH) -> str:
+    """A plain-text report for a terminal, lines and tables fitting ``width`` columns (as far
+    as the columns of figures allow)."""
+    wrap = wrapper(width)
     out = [*wrap(title_of(card)), ""]
     out += [line for text in headline(card) for line in wrap(one_line(text))]
     out += ["", "Priorities, where action is most needed first:"]
@@ -55,7 +57,9 @@ def render_text(card: Scorecard) -> str:
             PRIORITY_HEADERS,
             PRIORITY_ALIGN,
             "simple",
-            [None, 20, None, None, None, None, 17, None, None, None],
+            fitted(
+                [None, 20, None, None, None, None, 17, None, None, None], PRIORITY_HEADERS, width
+            ),
         )
     )
     for priority in sorted(card.priorities, key=lambda p: p.rank):
@@ -66,7 +70,7 @@ def render_text(card: Scorecard) -> str:
                 CRITERION_HEADERS,
                 CRITERION_ALIGN,
                 "simple",
-                [20, None, None, None, 11, 11, None, 16],
+                fitted([20, None, None, None, 11, 11, None, 16], CRITERION_HEADERS, width),
             )
         )
     out += ["", *(line for text in gather_lines(card) for line in wrap(text))]
@@ -77,7 +81,7 @@ def render_text(card: Scorecard) -> str:
                 GATHER_HEADERS,
                 GATHER_ALIGN,
                 "simple",
-                [40, None, None, None, 24],
+                fitted([40, None, None, None, 24], GATHER_HEADERS, width),
             )
         )
     if card.changes is not None:
@@ -88,7 +92,7 @@ def render_text(card: Scorecard) -> str:
                 CHANGE_HEADERS,
                 CHANGE_ALIGN,
                 "simple",
-                [30, None, None, None, 40],
+                fitted([30, None, None, None, 40], CHANGE_HEADERS, width),
             )
         )
         out += [""]
@@ -98,7 +102,7 @@ def render_text(card: Scorecard) -> str:
                 STEP_HEADERS,
                 STEP_ALIGN,
                 "simple",
-                [None, None, 26, None, 44],
+                fitted([None, None, 26, None, 44], STEP_HEADERS, width),
             )
         )
     out += ["", "Evidence coverage (counted per criterion; thin: one event or none):"]
@@ -108,7 +112,7 @@ def render_text(card: Scorecard) -> str:
             COVERAGE_HEADERS,
             COVERAGE_ALIGN,
             "simple",
-            [26, None, None, None, None, None, 15, None],
+            fitted([26, None, None, None, None, None, 15, None], COVERAGE_HEADERS, width),
         )
     )
     out += ["", "Method:"]
