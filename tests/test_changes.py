@@ -3,7 +3,11 @@ events that arrived or expired, and the records superseded are named."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +17,7 @@ from renewal_score.engine import build_scorecard
 from renewal_score.method import MethodSettings
 from renewal_score.options import RunOptions
 from renewal_score.testing import StaticPlugin, agenda_of, make_host
+from running import run_cli
 from strategies import SUBJECT, World, worlds
 
 FEW_DRAWS = MethodSettings(draws=200)
@@ -105,3 +110,22 @@ def test_shares_always_add_up(world: World, since: dt.date) -> None:
         if score.change is not None:
             assert round(sum(c.share for c in score.contributions), 4) == score.change
     assert changes.steps == () or since < options.as_of
+
+
+def test_report_since_explains_the_change_in_every_format(tmp_path: Path) -> None:
+    args = ("report", "--as-of", "2025-05-01", "--since", "2024-01-01")
+    shown = {f: run_cli(*args, "--format", f, cwd=tmp_path) for f in ("text", "markdown", "html")}
+    for result in shown.values():
+        assert result.returncode == 0, result.stderr
+        assert "What changed since 2024-01-01" in result.stdout
+        assert "cj-2025-kitimat-lng-delays" in result.stdout
+    assert "chart-changes" in shown["html"].stdout
+    card = json.loads(run_cli(*args, "--format", "json", cwd=tmp_path).stdout)
+    overall = card["changes"]["scores"][0]
+    assert overall["id"] == "overall"
+    assert round(sum(c["share"] for c in overall["contributions"]), 4) == overall["change"]
+    rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv", cwd=tmp_path).stdout)))
+    assert all(row["priority_change"] for row in rows)
+    late = run_cli("report", "--as-of", "2025-05-01", "--since", "2026", cwd=tmp_path)
+    assert late.returncode == 2
+    assert "--since 2026-12-31 is after the as-of date 2025-05-01" in late.stderr

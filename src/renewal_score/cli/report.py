@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from renewal_score.cli import parents
 from renewal_score.cli.pipeline import Checked, Output, RunRequest, check, load
+from renewal_score.errors import UsageError
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
@@ -29,6 +31,13 @@ def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> Non
     parser.add_argument(
         "--subject", metavar="ID", help="the subject to score (default: the one with most evidence)"
     )
+    parser.add_argument(
+        "--since",
+        type=parents.period_end,
+        metavar="DATE",
+        help="also explain every score's change since DATE (the end of that period) by the "
+        "events that arrived or expired in between",
+    )
 
 
 def request_from(args: argparse.Namespace) -> ReportRequest:
@@ -38,7 +47,9 @@ def request_from(args: argparse.Namespace) -> ReportRequest:
         args.subject,
         parents.method_from(args),
     )
-    return ReportRequest(run, parents.output_from(args, FORMATS))
+    if args.since is not None and args.since > run.as_of:
+        raise UsageError(f"--since {args.since} is after the as-of date {run.as_of}")
+    return ReportRequest(run, parents.output_from(args, FORMATS), args.since)
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class ReportRequest:
 
     run: RunRequest
     output: Output
+    since: dt.date | None = None
 
     def prepare(self) -> tuple[Checked, Renderer]:
         """The format is looked up among those the plugins add before the agenda is built."""
@@ -62,6 +74,14 @@ class ReportRequest:
         card = checked.loaded.keeping_going(
             lambda: build_scorecard(checked.agenda, host, checked.options)
         )
+        if self.since is not None:
+            from renewal_score.changes import explain
+
+            since = self.since
+            changes = checked.loaded.keeping_going(
+                lambda: explain(checked.agenda, host, checked.options, since)
+            )
+            card = card.model_copy(update={"changes": changes})
         return card, checked.agenda, renderer
 
     def render(self, result: tuple[Scorecard, Agenda, Renderer], width: int) -> str:
