@@ -1,26 +1,31 @@
 """Scoring many subjects at once, from evidence columns, gives the numbers a scorecard gives.
 
-``engine.criterion_scores`` folds rubric evidence straight from the columns (vectorised over
-every subject and criterion) when the core scorer is the only one, and through the
+``engine.criterion_scores`` reads rubric evidence straight from the columns
+(``readings.rubric_readings``) when the core scorer is the only one, and through the
 ``score_criterion`` hook with models otherwise. Both must agree to the bit, and with
-``build_scorecard``, whatever the records, their order, ties in date, grade bars, recency
-windows and the as-of date.
+``build_scorecard``, whatever the records, their order, ties in date at every precision,
+events of several reports (agreeing or not), copies of one report, sources, grade bars,
+recency windows and the as-of date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from renewal_score.agenda import Agenda, collect_agenda
+from renewal_score.datafiles import load_data_files
 from renewal_score.engine import build_scorecard, criterion_scores, subject_scores
+from renewal_score.errors import Problem
 from renewal_score.hookspecs import hookimpl
 from renewal_score.method import MethodSettings
-from renewal_score.models import Criterion, Evidence, Priority, Subject
+from renewal_score.models import Criterion, Evidence, Priority, Source, Subject
 from renewal_score.options import RunOptions
 from renewal_score.plugins import PluginHost
 from renewal_score.testing import StaticPlugin, make_host
@@ -30,6 +35,27 @@ SUBJECTS = [Subject(id=f"S{i}", title=f"Subject {i}") for i in range(3)]
 PRIORITIES = [Priority(id="p", title="P"), Priority(id="q", title="Q", weight=2)]
 # Few distinct dates, at every precision, so that records often share an effective date.
 DATES = ["2019", "2020", "2020-Q4", "2020-12", "2020-12-31", "2021-06", "2021-06-30", "2022-01-15"]
+
+
+STATEMENTS = st.sampled_from(["something happened", "Something  happened", "another thing"])
+"""Statements that fold to one (case, spacing) and one that does not: copies of one report
+are one event only when their statements fold alike."""
+SOURCES = [
+    SOURCE,
+    Source(title="A source", publisher="Another publisher"),
+    Source(title="x", url="https://Example.org/a/#part"),
+    Source(title="y", url="https://example.org/a"),
+]
+"""Sources of which the last two are one (url without fragment, slash and case of host)."""
+EVENTS = st.sampled_from([None, None, "e1", "e2", "e3"])
+
+
+def _in_event(record: Evidence, event: str | None) -> Evidence:
+    """The record as a report of the event, which is then made its subject's and criterion's
+    (records of one event must share them)."""
+    if event is None:
+        return record
+    return record.model_copy(update={"event": f"{event}-{record.subject}-{record.criterion}"})
 
 
 class ModelsOnly:
@@ -62,25 +88,43 @@ def portfolios(draw: st.DrawFn) -> tuple[list[Criterion], list[Evidence]]:
                 subject=draw(st.sampled_from(SUBJECTS)).id,
                 criterion=criterion.id,
                 date=draw(st.sampled_from(DATES)),
-                statement="something happened",
+                statement=draw(STATEMENTS),
                 level=level.id,
                 effect=draw(st.sampled_from(["advance", "advance", "setback"])),
                 kind="concrete" if concrete else "declaratory",
-                source=SOURCE,
+                source=draw(st.sampled_from(SOURCES)),
                 grade=draw(st.sampled_from(GRADES)),
             )
         )
+    records = [_in_event(record, draw(EVENTS)) for record in records]
     return criteria, draw(st.permutations(records))
 
 
 def agenda_and_hosts(
-    criteria: list[Criterion], evidence: list[Evidence]
+    criteria: list[Criterion], evidence: list[Evidence], folder: Path | None = None
 ) -> tuple[Agenda, PluginHost, PluginHost]:
+    """The agenda with the evidence from a plugin, or from a JSON Lines file in the folder
+    (read as columns; a padded statement is not plain, so its line is read by the model)."""
+    files = None
+    if folder is not None:
+        path = folder / "evidence.jsonl"
+        path.write_text("".join(_line(r) + "\n" for r in evidence), encoding="utf-8")
+        problems: list[Problem] = []
+        files = load_data_files([path], problems)
+        assert problems == []
+        evidence = []
     plugin = StaticPlugin(
         subjects=SUBJECTS, priorities=PRIORITIES, criteria=criteria, evidence=evidence
     )
     host = make_host(plugin)
-    return collect_agenda(host), host, make_host(plugin, ModelsOnly())
+    return collect_agenda(host, files), host, make_host(plugin, ModelsOnly())
+
+
+def _line(record: Evidence) -> str:
+    line = record.model_dump_json()
+    if record.statement.startswith("another"):
+        return line.replace('"statement":"', '"statement":" ', 1)
+    return line
 
 
 OPTIONS = st.builds(
@@ -90,12 +134,18 @@ OPTIONS = st.builds(
 )
 
 
-@given(portfolios(), OPTIONS)
+@given(portfolios(), OPTIONS, st.booleans())
 def test_columns_and_models_give_the_same_scores(
-    portfolio: tuple[list[Criterion], list[Evidence]],
-    options: RunOptions,
+    portfolio: tuple[list[Criterion], list[Evidence]], options: RunOptions, from_file: bool
 ) -> None:
-    agenda, host, models_host = agenda_and_hosts(*portfolio)
+    with tempfile.TemporaryDirectory() as folder:
+        _same_scores(portfolio, options, Path(folder) if from_file else None)
+
+
+def _same_scores(
+    portfolio: tuple[list[Criterion], list[Evidence]], options: RunOptions, folder: Path | None
+) -> None:
+    agenda, host, models_host = agenda_and_hosts(*portfolio, folder)
     subjects = [s.id for s in SUBJECTS]
     from_columns = criterion_scores(agenda, host, options, subjects)
     from_models = criterion_scores(agenda, models_host, options, subjects)

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from pydantic import TypeAdapter
 
-from renewal_score.datafiles import DataSet, evidence_list
+from renewal_score.datafiles import DataSet
 from renewal_score.errors import DataError, Location, Problem, did_you_mean
 from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
@@ -85,16 +85,23 @@ class Agenda:
 
     @cached_property
     def digest(self) -> str:
-        """SHA-256 of every evidence record and observation, as JSON in id order."""
+        """SHA-256 of the evidence and observations loaded: the evidence records held as
+        models (from plugins and TOML, JSON or CSV files) as one JSON array in id order,
+        then the SHA-256 of each JSON Lines file's bytes in sorted order, then the
+        observations as one JSON array in id order. JSON Lines files are hashed as bytes,
+        so that a large file costs one pass of the hash, not a model per record."""
+        models, files = self.evidence.held()
         hasher = hashlib.sha256()
-        hasher.update(evidence_list().dump_json(sorted(self.evidence, key=_record_id)))
-        hasher.update(_observation_list().dump_json(sorted(self.observations, key=_record_id)))
+        hasher.update(_list_of(Evidence).dump_json(sorted(models, key=_record_id)))
+        for file_digest in sorted(files):
+            hasher.update(bytes.fromhex(file_digest))
+        hasher.update(_list_of(Observation).dump_json(sorted(self.observations, key=_record_id)))
         return hasher.hexdigest()
 
 
 @functools.cache
-def _observation_list() -> TypeAdapter[list[Observation]]:
-    return TypeAdapter(list[Observation])
+def _list_of(model: type[RecordT]) -> TypeAdapter[list[RecordT]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def _record_id(record: Evidence | Observation) -> str:

@@ -26,10 +26,14 @@ Nothing here reads record ids or arrival order: only dates, levels, effects and 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from renewal_score.events import Event
+
+EventClaims = tuple[float, tuple[tuple[int, bool, float], ...]]
+"""An event as a moment reads it: its probability, and (level index, setback, probability)
+of each claim its reports make, sorted."""
 
 VALUE_DIGITS = 10
 """Values of the belief are merged when equal to this many decimals (float noise)."""
@@ -44,7 +48,7 @@ class Moment:
     """Probability that the criterion was shown to reach at least each level, by level."""
     setbacks: dict[int, float]
     """Probability that the criterion was shown back at each level, by level."""
-    events: tuple[tuple[float, tuple[tuple[int, bool, float], ...]], ...]
+    events: tuple[EventClaims, ...]
     """Each event of the date: its probability, and (level index, setback, probability) of
     each claim its reports make."""
     records: tuple[str, ...]
@@ -70,19 +74,16 @@ def moments_of(events: Sequence[Event]) -> list[Moment]:
                 day=day,
                 advances={k: p for (k, setback), p in held.items() if not setback},
                 setbacks={k: p for (k, setback), p in held.items() if setback},
-                events=tuple(
-                    sorted(
-                        (
-                            event.support,
-                            tuple(sorted((k, b, p) for (k, b), p in event.claims.items())),
-                        )
-                        for event in by_day[day]
-                    )
-                ),
+                events=tuple(sorted(event_claims(e.support, e.claims) for e in by_day[day])),
                 records=tuple(sorted(r for e in by_day[day] for r in e.records)),
             )
         )
     return moments
+
+
+def event_claims(support: float, claims: dict[tuple[int, bool], float]) -> EventClaims:
+    """An event as a moment reads it, from its probability and its claims'."""
+    return support, tuple(sorted((k, b, p) for (k, b), p in claims.items()))
 
 
 def _product(values: list[float]) -> float:
@@ -129,12 +130,46 @@ def read(moments: Sequence[Moment], level_scores: Sequence[float]) -> Belief:
     return Belief(reading if has_weight else None, values, tuple(trace))
 
 
+def reading_of(
+    events: Iterable[tuple[int, EventClaims]], level_scores: Sequence[float]
+) -> float | None:
+    """``read(moments_of(events), level_scores).reading`` from each event's day and
+    ``Moment.events`` entry alone, for scoring many subjects: the same steps (``_apply``)
+    on the same numbers in the same order, without the belief.
+
+    The reading is None when no claim carries any probability: when for every claim,
+    1 - P_e x share_e rounds to 1 (then so does the product of such factors in
+    ``moments_of``, and the claim's probability is 0)."""
+    by_day: dict[int, list[EventClaims]] = {}
+    weighed = False
+    for day, event in events:
+        by_day.setdefault(day, []).append(event)
+        support, claims = event
+        total = sum(p for _, _, p in claims)
+        weighed = weighed or (
+            total > 0 and any(1.0 - support * (p / total) < 1.0 for _, _, p in claims)
+        )
+    if not weighed:
+        return None
+    x: float | None = None
+    for day in sorted(by_day):
+        x = _apply_events(sorted(by_day[day]), level_scores, x)
+    return x
+
+
 def _apply(moment: Moment, level_scores: Sequence[float], x: float | None) -> float | None:
     """The fold's step with every event of the moment taken at its word: an event whose
     reports disagree stands at their levels weighed by probability."""
+    return _apply_events(moment.events, level_scores, x)
+
+
+def _apply_events(
+    events: Iterable[EventClaims], level_scores: Sequence[float], x: float | None
+) -> float | None:
+    """``_apply`` on the events of a moment, in ``Moment.events`` order."""
     advanced: list[float] = []
     fallen: dict[float, float] = {}  # reading -> doubt that any event showing it holds
-    for support, claims in moment.events:
+    for support, claims in events:
         total = sum(p for _, _, p in claims)
         if total <= 0:
             continue

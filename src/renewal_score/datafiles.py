@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from renewal_score.errors import DataError, Location, Problem, UsageError, did_you_mean
 from renewal_score.escaping import clipped, echo
@@ -40,7 +40,7 @@ from renewal_score.models import (
     Priority,
     Subject,
 )
-from renewal_score.plain_jsonl import read_plain_jsonl
+from renewal_score.plain_jsonl import read_jsonl_file
 from renewal_score.records import JsonLinesBatch
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -204,20 +204,35 @@ def _read_jsonl(path: Path, text: str) -> Tables:
     problems: list[Problem] = []
     # Split on line feeds only: JSON leaves U+2028 and friends unescaped inside strings.
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            with reading(path, line):
-                records.append(RawRecord(json.loads(line), number))
-        except json.JSONDecodeError as error:
-            problems.append(
-                Problem(file=str(path), line=number, message=f"invalid JSON: {error.msg}")
-            )
-        except DataError as error:  # located within the line: the line is the file's
-            problems.extend(replace(p, line=number) for p in error.problems)
+        if line.strip():
+            found = _json_line(path, line, number)
+            if isinstance(found, RawRecord):
+                records.append(found)
+            else:
+                problems.extend(found)
     if problems:
         raise DataError(problems)
     return {"evidence": records}
+
+
+def _json_line(path: Path, line: str, number: int) -> RawRecord | list[Problem]:
+    """The value on one line of a JSON Lines file, or the line's problems."""
+    try:
+        with reading(path, line):
+            return RawRecord(json.loads(line), number)
+    except json.JSONDecodeError as error:
+        return [Problem(file=str(path), line=number, message=f"invalid JSON: {error.msg}")]
+    except DataError as error:  # located within the line: the line is the file's
+        return [replace(p, line=number) for p in error.problems]
+
+
+def _evidence_line(path: Path, line: str, number: int) -> tuple[Evidence | None, list[Problem]]:
+    """One line of a JSON Lines file validated by the model: its record, or its problems."""
+    found = _json_line(path, line, number)
+    if not isinstance(found, RawRecord):
+        return None, found
+    valid, problems = validate_records([found], Evidence, Location(str(path)))
+    return (valid[0] if valid else None), problems
 
 
 def _read_csv(path: Path, text: str) -> Tables:
@@ -299,6 +314,9 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
     data = DataSet()
     for path in paths:
         try:
+            if path.suffix.lower() == ".jsonl":
+                _load_jsonl(path, data, problems)
+                continue
             text = read_text(path)
             with reading(path, text):
                 _load_file(path, text, data, problems)
@@ -307,9 +325,16 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
     return data
 
 
+def _load_jsonl(path: Path, data: DataSet, problems: list[Problem]) -> None:
+    """A JSON Lines file read as columns (``records.JsonLinesBatch``), chunk by chunk, each
+    invalid line reported and the valid ones kept."""
+    batch, found = read_jsonl_file(path, functools.partial(_evidence_line, path))
+    problems.extend(found)
+    data.evidence_batches.append(batch)
+    data.counts[batch.file] = len(batch.lines)
+
+
 def _load_file(path: Path, text: str, data: DataSet, problems: list[Problem]) -> None:
-    if path.suffix.lower() == ".jsonl" and _take_valid_jsonl(path, text, data):
-        return
     tables = _reader(path)(path, text)
     data.counts[str(path)] = 0
     if REVIEWED in tables:
@@ -323,40 +348,6 @@ def _load_file(path: Path, text: str, data: DataSet, problems: list[Problem]) ->
             problems.extend(found)
             getattr(data, key).extend((Location(str(path), record.line), r) for r in valid)
             data.counts[str(path)] += len(valid)
-
-
-@functools.cache
-def evidence_list() -> TypeAdapter[list[Evidence]]:
-    """Validator and serialiser of a list of evidence records, built on first use."""
-    return TypeAdapter(list[Evidence])
-
-
-def _take_valid_jsonl(path: Path, text: str, data: DataSet) -> bool:
-    """Add a JSON Lines file's records to ``data`` if every line is a valid record.
-
-    Files of plain records become columns (``records.JsonLinesBatch``) without a model per
-    record. Otherwise the whole file is validated in one call, several times faster than
-    record by record. A file with any problem returns False, to be read record by record so
-    that each problem is reported with its line.
-    """
-    batch = read_plain_jsonl(str(path), text)
-    if batch is not None:
-        data.evidence_batches.append(batch)
-        data.counts[batch.file] = len(batch.lines)
-        return True
-    numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
-    try:
-        records = evidence_list().validate_json("[" + ",".join(line for _, line in numbered) + "]")
-    except ValidationError:
-        return False
-    if len(records) != len(numbered):  # a line held more than one value
-        return False
-    file = str(path)
-    data.evidence.extend(
-        (Location(file, n), r) for (n, _), r in zip(numbered, records, strict=True)
-    )
-    data.counts[file] = len(records)
-    return True
 
 
 def write_evidence(records: Sequence[Evidence], file_format: str) -> str:

@@ -16,11 +16,12 @@ from renewal_score.agenda import Agenda
 from renewal_score.coverage import Tally, say_do_gap, tally
 from renewal_score.events import duplicate_warning, likely_duplicates
 from renewal_score.gather import gather_next
-from renewal_score.method import MethodSettings
+from renewal_score.method import MethodSettings, ScoringContext
 from renewal_score.models import Evidence
 from renewal_score.options import RunOptions
 from renewal_score.plan import Plan, aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
+from renewal_score.readings import rubric_readings
 from renewal_score.records import Columns
 from renewal_score.results import (
     CriterionScore,
@@ -32,7 +33,7 @@ from renewal_score.results import (
     SkippedPlugin,
 )
 from renewal_score.scoring import PRECISION
-from renewal_score.selection import Selection, select
+from renewal_score.selection import Selection, counted_observations, select
 from renewal_score.standing import (
     Standing,
     criterion_uncertainty,
@@ -177,20 +178,41 @@ def criterion_scores(
     agenda: Agenda, host: PluginHost, options: RunOptions, subjects: Sequence[str]
 ) -> dict[str, dict[str, float | None]]:
     """Each criterion's score for each subject, without building scorecards (for analyses of
-    many subjects or settings); the numbers are those of ``build_scorecard``."""
+    many subjects or settings); the numbers are those of ``build_scorecard``.
+
+    When the core scorer is the only one, rubric criteria are read straight from the
+    evidence columns (``readings``), without a model per record; a plugin's scorer is
+    given models, as the hook promises."""
+    if host.scorers() != [CORE_SCORER]:
+        return {subject: _hook_scores(agenda, host, options, subject) for subject in subjects}
+    read = rubric_readings(agenda, options, set(subjects))
+    measured = [c for c in agenda.criteria.values() if c.indicator is not None]
     scores = {}
     for subject in subjects:
-        chosen = select(agenda, replace(options, subject=subject))
-        scores[subject] = {
-            criterion.id: host.score_criterion(
-                criterion,
-                chosen.evidence[criterion.id],
-                chosen.observations[criterion.id],
-                chosen.context,
-            )[1].score
-            for criterion in agenda.criteria.values()
-        }
+        scores[subject] = {c: read.get((subject, c)) for c in agenda.criteria}
+        if measured:
+            context = ScoringContext(as_of=options.as_of, subject=subject, method=options.method)
+            counted = counted_observations(agenda, options, subject)
+            for criterion in measured:
+                _, assessment = host.score_criterion(criterion, [], counted[criterion.id], context)
+                scores[subject][criterion.id] = assessment.score
     return scores
+
+
+def _hook_scores(
+    agenda: Agenda, host: PluginHost, options: RunOptions, subject: str
+) -> dict[str, float | None]:
+    """Each criterion's score for the subject through the ``score_criterion`` hook."""
+    chosen = select(agenda, replace(options, subject=subject))
+    return {
+        criterion.id: host.score_criterion(
+            criterion,
+            chosen.evidence[criterion.id],
+            chosen.observations[criterion.id],
+            chosen.context,
+        )[1].score
+        for criterion in agenda.criteria.values()
+    }
 
 
 def subject_scores(

@@ -15,9 +15,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from renewal_score.models import Evidence, Observation, Source, event_date_span
-from renewal_score.records import Columns
+
+if TYPE_CHECKING:
+    from renewal_score.records import Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,12 @@ class Report:
 def source_key(source: Source) -> str:
     """Who published a record, as one string: its url without fragment, trailing slash and
     letter case of scheme and host; without a url, its publisher and title."""
-    url = source.url.strip()
+    return source_key_of(source.url, source.publisher, source.title)
+
+
+def source_key_of(url: str, publisher: str, title: str) -> str:
+    """``source_key`` of a source's fields (the model's values: title already stripped)."""
+    url = url.strip()
     if url:
         url = url.split("#", 1)[0].rstrip("/")
         scheme, separator, rest = url.partition("://")
@@ -49,7 +57,7 @@ def source_key(source: Source) -> str:
         return "url:" + (
             scheme.lower() + separator + host.lower() + slash + path if separator else url
         )
-    return "title:" + _folded(source.publisher) + "\x1f" + _folded(source.title)
+    return "title:" + _folded(publisher) + "\x1f" + _folded(title)
 
 
 def _folded(text: str) -> str:
@@ -127,14 +135,11 @@ def events_of(reports: Sequence[Report]) -> list[Event]:
 
 
 def _event(key: str, reports: list[Report]) -> Event:
-    claims: dict[tuple[int, bool], float] = {}
-    for claim in {(r.level, r.setback) for r in reports}:
-        claims[claim] = combined(r for r in reports if (r.level, r.setback) == claim)
+    total, claims = claims_of(reports)
     kinds = [
         combined(r for r in reports if not r.concrete),
         combined(r for r in reports if r.concrete),
     ]
-    total = combined(reports)
     declaratory = kinds[0] / (kinds[0] + kinds[1]) if kinds[0] > 0 else 0.0
     return Event(
         key=key,
@@ -144,6 +149,18 @@ def _event(key: str, reports: list[Report]) -> Event:
         claims=claims,
         records=tuple(sorted(r.record for r in reports)),
     )
+
+
+def claims_of(reports: Sequence[Report]) -> tuple[float, dict[tuple[int, bool], float]]:
+    """The probability of an event of these reports, and of each (level, setback) they
+    claim; when they all make one claim, its probability is the event's."""
+    total = combined(reports)
+    distinct = {(r.level, r.setback) for r in reports}
+    if len(distinct) == 1:
+        return total, dict.fromkeys(distinct, total)
+    return total, {
+        claim: combined(r for r in reports if (r.level, r.setback) == claim) for claim in distinct
+    }
 
 
 def combined(reports: Iterable[Report]) -> float:

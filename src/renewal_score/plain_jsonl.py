@@ -1,50 +1,172 @@
-"""The fast reader of JSON Lines evidence: a file of plain records read into columns
-(``records.JsonLinesBatch``) without a pydantic model per record.
+"""The reader of JSON Lines evidence: a file read in chunks of whole lines into columns
+(``records.JsonLinesBatch``), without a pydantic model per record and without holding the
+file's text, so that memory stays small whatever the file's size.
 
-It accepts only what the Evidence model accepts unchanged, and never words an error: any
-other file is left to model validation (``datafiles``), which accepts or explains it.
+A chunk of plain records (``PlainEvidence``: what the Evidence model accepts unchanged) is
+parsed and checked in a few calls. Any other chunk is read line by line: plain lines as
+before, and every other line by the model (``Fallback``), which accepts the record or words
+each of its problems; reading goes on after a bad line, so one pass finds every problem.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import itertools
 import json
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
+from renewal_score.errors import DataError, Problem
+from renewal_score.events import source_key_of
 from renewal_score.models import Evidence, Source, event_date_span
-from renewal_score.records import COLUMNS, Columns, JsonLinesBatch
+from renewal_score.records import (
+    COLUMNS,
+    Columns,
+    FileLines,
+    JsonLinesBatch,
+    LineSource,
+    MemoryLines,
+)
 
-CHUNK_CHARS = 100_000
-"""Characters parsed per ``json.loads`` call: enough to amortise the call, few enough that
-the parsed records of a chunk stay in the processor's cache while they are checked."""
+CHUNK_BYTES = 1 << 17
+"""Bytes read and parsed at a time (whole lines): enough to amortise each call, few enough
+that a chunk's parsed records stay in the processor's cache while they are checked."""
 
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """An escaped UTF-16 surrogate, on which ``json`` and pydantic's parser may disagree."""
 
+BYTE_ORDER_MARK = b"\xef\xbb\xbf"
+
+Fallback = Callable[[str, int], tuple[Evidence | None, list[Problem]]]
+"""Model validation of one line (its text and number): the record, or its problems."""
+
+
+def read_jsonl_file(path: Path, fallback: Fallback) -> tuple[JsonLinesBatch, list[Problem]]:
+    """The valid records of a JSON Lines file, and the problems of the others."""
+    hasher = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            reader = LinesReader(str(path), fallback)
+            reader.read(_hashed(iter(functools.partial(handle.read, CHUNK_BYTES), b""), hasher))
+    except OSError as error:
+        message = f"cannot be read ({error.strerror})"
+        raise DataError([Problem(str(path), message=message)]) from None
+    return reader.batch(FileLines(str(path)), hasher.hexdigest()), reader.problems
+
+
+def _hashed(blocks: Iterable[bytes], hasher: Any) -> Iterator[bytes]:
+    for block in blocks:
+        hasher.update(block)
+        yield block
+
 
 def read_plain_jsonl(file: str, text: str) -> JsonLinesBatch | None:
-    """The file's records as columns if every line is one plain record (``PlainEvidence``);
-    None leaves the file to model validation, which accepts or explains everything else."""
-    plain = PlainEvidence()
-    numbers: array[int] | None = None  # None while record i is on line i + 1
-    for first_line, chunk in _chunks(text):
-        if SURROGATE_ESCAPE.search(chunk):
-            return None
-        parsed, kept = _parsed_lines(chunk)
-        if parsed is None or not plain.add(parsed):
-            return None
-        if numbers is None and len(kept) < chunk.count("\n") + 1:
-            numbers = array("q", range(1, first_line))
-        if numbers is not None:
-            numbers.extend(map(first_line.__add__, kept))
-    count = len(plain.columns.id)
-    return JsonLinesBatch(
-        file, text, range(1, count + 1) if numbers is None else numbers, plain.columns
-    )
+    """The records of a text if every line is one plain record; None when any line is not
+    (a line that is blank counts as none). The fast path alone, for testing its contract."""
+    data = text.encode("utf-8", "surrogatepass")
+    reader = LinesReader(file, _refuse)
+    reader.read(data[i : i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES))
+    if reader.problems:
+        return None
+    return reader.batch(MemoryLines(data), hashlib.sha256(data).hexdigest())
+
+
+def _refuse(line: str, number: int) -> tuple[Evidence | None, list[Problem]]:
+    return None, [Problem(message="not plain")]
+
+
+class LinesReader:
+    """Records of a JSON Lines file, chunk by chunk, into columns, with each row's line
+    number and byte offset; problems of lines that are not valid records are kept."""
+
+    def __init__(self, file: str, fallback: Fallback) -> None:
+        self.file = file
+        self.fallback = fallback
+        self.plain = PlainEvidence()
+        self.lines: array[int] = array("q")
+        self.offsets: array[int] = array("q")
+        self.parsed: set[int] = set()
+        self.problems: list[Problem] = []
+
+    def read(self, blocks: Iterable[bytes]) -> None:
+        for offset, first_line, chunk in _whole_lines(blocks):
+            if offset == 0 and chunk.startswith(BYTE_ORDER_MARK):
+                chunk, offset = chunk[len(BYTE_ORDER_MARK) :], len(BYTE_ORDER_MARK)
+            self._chunk(offset, first_line, chunk)
+
+    def batch(self, source: LineSource, sha256: str) -> JsonLinesBatch:
+        return JsonLinesBatch(
+            self.file,
+            self.lines,
+            self.offsets,
+            self.plain.columns,
+            source,
+            frozenset(self.parsed),
+            sha256,
+        )
+
+    def _chunk(self, offset: int, first_line: int, chunk: bytes) -> None:
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as error:
+            number = first_line + chunk.count(b"\n", 0, error.start)
+            byte = offset + error.start
+            message = f"is not UTF-8 (byte {byte} is {chunk[error.start]:#04x})"
+            raise DataError([Problem(self.file, number, message=message)]) from None
+        lengths = map((1).__add__, map(len, chunk.split(b"\n")))
+        starts = list(itertools.accumulate(lengths, initial=offset))
+        if not SURROGATE_ESCAPE.search(text):
+            values, kept = _parsed_lines(text)
+            if values is not None and self.plain.add(values):
+                self.lines.extend(map(first_line.__add__, kept))
+                self.offsets.extend(map(starts.__getitem__, kept))
+                return
+        for index, line in enumerate(text.split("\n")):
+            if line.strip():
+                self._line(line, first_line + index, starts[index])
+
+    def _line(self, line: str, number: int, offset: int) -> None:
+        """One line of a chunk that is not all plain: plain, or for the model to judge."""
+        if not SURROGATE_ESCAPE.search(line):
+            values, _ = _parsed_lines(line)
+            if values is not None and self.plain.add(values):
+                self.lines.append(number)
+                self.offsets.append(offset)
+                return
+        record, problems = self.fallback(line, number)
+        if record is None:
+            self.problems.extend(problems)
+            return
+        self.parsed.add(len(self.lines))
+        self.plain.columns.extend(Columns.of([record]))
+        self.lines.append(number)
+        self.offsets.append(offset)
+
+
+def _whole_lines(blocks: Iterable[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """The bytes in chunks of whole lines, each with its byte offset and first line number,
+    without the line break that ends it (a final line break ends the last line rather than
+    starting another)."""
+    pieces: list[bytes] = []
+    offset, first_line = 0, 1
+    for block in blocks:
+        cut = block.rfind(b"\n")
+        if cut < 0:
+            pieces.append(block)
+            continue
+        chunk = b"".join([*pieces, block[:cut]])
+        pieces = [block[cut + 1 :]]
+        yield offset, first_line, chunk
+        offset += len(chunk) + 1
+        first_line += chunk.count(b"\n") + 1
+    rest = b"".join(pieces)
+    if rest:
+        yield offset, first_line, rest
 
 
 def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
@@ -62,7 +184,7 @@ def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
     if chunk[:1] == "{" and chunk[-1:] == "}" and chunk.count("}\n{") == breaks:
         try:
             parsed: list[Any] = json.loads("[" + chunk.replace("\n", ",\n") + "]")
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = []
         if len(parsed) == breaks + 1:
             return parsed, range(len(parsed))
@@ -70,21 +192,8 @@ def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
     kept = list(itertools.compress(range(len(lines)), map(str.strip, lines)))
     try:
         return [json.loads(lines[i]) for i in kept], kept
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, kept
-
-
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """The text in chunks of whole lines, about CHUNK_CHARS each, with their first line's
-    number (a final line break ends the last line rather than starting another)."""
-    start, first_line = 0, 1
-    stop = len(text) - 1 if text.endswith("\n") else len(text)
-    while start < stop:
-        end = text.find("\n", start + CHUNK_CHARS, stop)
-        chunk = text[start : stop if end < 0 else end]
-        yield first_line, chunk
-        first_line += chunk.count("\n") + 1
-        start = stop if end < 0 else end + 1
 
 
 PLAIN_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}"
@@ -97,6 +206,9 @@ OPTIONAL_EVIDENCE_FIELDS = tuple(
     n for n in Evidence.model_fields if n not in REQUIRED_EVIDENCE_FIELDS
 )
 SOURCE_FIELDS = frozenset(Source.model_fields)
+SOURCE_KEYS_KEPT = 100_000
+"""Distinct sources whose keys are kept for reuse (memory stays bounded when each record
+has a source of its own)."""
 GRADES = frozenset(f"{r}{c}" for r in "ABCDEF" for c in "123456")
 
 
@@ -119,6 +231,7 @@ class PlainEvidence:
         self._shared: dict[str, dict[str, str]] = {name: {} for name, _ in REPEATED_CHECKS}
         """Per repeated field, every value that passed its check, by itself: one string for
         all rows (per field: a value valid in one field may not be in another)."""
+        self._keys: dict[str | tuple[str, str], str] = {}
 
     def add(self, records: list[Any]) -> bool:
         """Add the records if every one is plain; otherwise add none and return False."""
@@ -154,8 +267,21 @@ class PlainEvidence:
             and all(map(_plain_day, set(days) - {None}))
         )
         if plain:
-            self.columns.extend(Columns(*(field[name] for name in COLUMNS)))
+            keys = self._source_keys(sources)
+            self.columns.extend(Columns(**{name: field[name] for name in COLUMNS}, source_key=keys))
         return plain
+
+    def _source_keys(self, sources: list[dict[str, str]]) -> list[str]:
+        """Each source's ``events.source_key``, made once per distinct url (or publisher and
+        title, without a url) and shared."""
+        keys = self._keys
+        if len(keys) > SOURCE_KEYS_KEPT:
+            keys.clear()
+        found = [s.get("url", "").strip() or (s.get("publisher", ""), s["title"]) for s in sources]
+        for raw in set(found).difference(keys):
+            url, (publisher, title) = (raw, ("", "")) if isinstance(raw, str) else ("", raw)
+            keys[raw] = source_key_of(url, publisher, title)
+        return list(map(keys.__getitem__, found))
 
     def _share(self, field: dict[str, list[Any]], name: str, check: Callable[[str], bool]) -> bool:
         """Replace the field's values by the shared strings, if every value is a string that

@@ -11,23 +11,29 @@ it is exactly the model that the slower, model-per-record reading would have pro
 from __future__ import annotations
 
 import bisect
-import itertools
+import json
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol, overload
+from typing import Any, BinaryIO, Protocol, TypeVar, overload
 
-from renewal_score.errors import Location
+from renewal_score.errors import DataError, Location, Problem
+from renewal_score.events import source_key
 from renewal_score.models import Evidence
+
+RecordT = TypeVar("RecordT")
 
 COLUMNS = ("id", "subject", "criterion", "date", "level", "effect", "kind", "grade", "event")
 """The fields of a record that checking and scoring read, one column each."""
 
+ALL_COLUMNS = (*COLUMNS, "source_key")
+"""``COLUMNS``, and what scoring reads of the source: who published it (``source_key``)."""
+
 
 @dataclass
 class Columns:
-    """One list per field of ``COLUMNS``, a row per record."""
+    """One list per name of ``ALL_COLUMNS``, a row per record."""
 
     id: list[str] = field(default_factory=list)
     subject: list[str] = field(default_factory=list)
@@ -38,18 +44,20 @@ class Columns:
     kind: list[str] = field(default_factory=list)
     grade: list[str] = field(default_factory=list)
     event: list[str | None] = field(default_factory=list)
+    source_key: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, records: Sequence[Evidence]) -> Columns:
-        return cls(*([getattr(r, name) for r in records] for name in COLUMNS))
+        fields = {name: [getattr(r, name) for r in records] for name in COLUMNS}
+        return cls(**fields, source_key=[source_key(r.source) for r in records])
 
     def extend(self, other: Columns) -> None:
-        for name in COLUMNS:
+        for name in ALL_COLUMNS:
             getattr(self, name).extend(getattr(other, name))
 
     def rows(self, keep: Sequence[int]) -> Columns:
         """The given rows, in that order."""
-        return Columns(*([getattr(self, name)[i] for i in keep] for name in COLUMNS))
+        return Columns(*([getattr(self, name)[i] for i in keep] for name in ALL_COLUMNS))
 
 
 class Batch(Protocol):
@@ -57,10 +65,14 @@ class Batch(Protocol):
 
     @property
     def columns(self) -> Columns:
-        """Every record's fields of ``COLUMNS``."""
+        """Every record's fields of ``ALL_COLUMNS``."""
 
     def record(self, row: int) -> Evidence:
         """The row's record as a model."""
+
+    def value(self, row: int, name: str) -> Any:
+        """One field of the row's record, without a model where there is none yet: the
+        model's value or, in a text field that folding ignores, the file's."""
 
     def location(self, row: int) -> Location:
         """Where the row's record was defined."""
@@ -80,31 +92,91 @@ class ModelBatch:
     def record(self, row: int) -> Evidence:
         return self.records[row]
 
+    def value(self, row: int, name: str) -> Any:
+        return getattr(self.records[row], name)
+
     def location(self, row: int) -> Location:
         return self.locations[row]
 
 
+class LineSource(Protocol):
+    """Where the lines of a JSON Lines file can be read again, by byte offset."""
+
+    def line(self, offset: int) -> bytes:
+        """The bytes of the line that starts at the offset, without its line break."""
+
+
 @dataclass(frozen=True)
-class JsonLinesBatch:
-    """Records of a JSON Lines file whose every line passed the reader's shape check; row i
-    is on line ``lines[i]`` of ``text``."""
+class FileLines:
+    """Lines read again from the file, so that its text need not be kept in memory."""
 
-    file: str
-    text: str
-    lines: Sequence[int]
-    columns: Columns
+    path: str
 
-    def record(self, row: int) -> Evidence:
-        line = self.lines[row]
-        start, end = self._line_starts[line - 1], self._line_starts[line] - 1
-        return Evidence.model_validate_json(self.text[start:end])
+    def line(self, offset: int) -> bytes:
+        self._handle.seek(offset)
+        return self._handle.readline().rstrip(b"\n")
 
     @cached_property
-    def _line_starts(self) -> array[int]:
-        """Where each line starts in the text (one more past the end): found only when a
-        record is first needed as a model."""
-        lengths = map(len, self.text.split("\n"))
-        return array("q", itertools.accumulate(map((1).__add__, lengths), initial=0))
+    def _handle(self) -> BinaryIO:
+        return open(self.path, "rb")  # kept open: lines are read again, one by one
+
+
+@dataclass(frozen=True)
+class MemoryLines:
+    """Lines of a file's bytes held in memory."""
+
+    data: bytes
+
+    def line(self, offset: int) -> bytes:
+        end = self.data.find(b"\n", offset)
+        return self.data[offset : None if end < 0 else end]
+
+
+@dataclass(frozen=True)
+class JsonLinesBatch:
+    """Valid records of a JSON Lines file as columns: row i is on line ``lines[i]``, which
+    starts at byte ``offsets[i]``. A record becomes a model when it is needed, validated
+    again from its line: from the JSON text when the reader found it plain, and from the
+    parsed value (as every other data file is) for the rows in ``parsed``."""
+
+    file: str
+    lines: Sequence[int]
+    offsets: Sequence[int]
+    columns: Columns
+    source: LineSource
+    parsed: frozenset[int] = frozenset()
+    sha256: str = ""
+    """SHA-256 of the file's bytes."""
+
+    def record(self, row: int) -> Evidence:
+        try:
+            if row in self.parsed:
+                return self._unchanged(row, Evidence.model_validate(json.loads(self._text(row))))
+            return self._unchanged(row, Evidence.model_validate_json(self._text(row)))
+        except ValueError:  # ValidationError, JSONDecodeError and UnicodeDecodeError are
+            raise self._changed(row) from None
+
+    def value(self, row: int, name: str) -> Any:
+        """One field of the row's record as the file gives it (cheaper than the model)."""
+        try:
+            found = json.loads(self._text(row))
+        except ValueError:
+            raise self._changed(row) from None
+        return self._unchanged(row, found)[name]
+
+    def _text(self, row: int) -> str:
+        return self.source.line(self.offsets[row]).decode("utf-8")
+
+    def _unchanged(self, row: int, record: RecordT) -> RecordT:
+        """The record read again, if it is still the one that was read (the same id)."""
+        found = record.get("id") if isinstance(record, dict) else getattr(record, "id", None)
+        if found != self.columns.id[row]:
+            raise self._changed(row)
+        return record
+
+    def _changed(self, row: int) -> DataError:
+        message = "changed since it was read; run again"
+        return DataError([Problem(self.file, self.lines[row], message=message)])
 
     def location(self, row: int) -> Location:
         return Location(self.file, self.lines[row])
@@ -155,12 +227,28 @@ class EvidenceRecords(Sequence[Evidence]):
         batch, row = self._place(self._rows[index])
         return batch.location(row)
 
+    def value(self, index: int, name: str) -> Any:
+        """A field of the record at this position (``Batch.value``)."""
+        batch, row = self._place(self._rows[index])
+        return batch.value(row, name)
+
     def find(self, record_id: str) -> int | None:
         """The position of the record with this id, if there is one."""
         return self._positions.get(record_id)
 
     def pick(self, positions: Sequence[int]) -> list[Evidence]:
         return [self[i] for i in positions]
+
+    def held(self) -> tuple[list[Evidence], list[str]]:
+        """What the records are held as: those that are models, and the SHA-256 of each
+        JSON Lines file the others are read from."""
+        models = []
+        for flat in self._rows:
+            batch, row = self._place(flat)
+            if isinstance(batch, ModelBatch):
+                models.append(batch.record(row))
+        files = [b.sha256 for b in self._batches if isinstance(b, JsonLinesBatch)]
+        return models, files
 
     @cached_property
     def _positions(self) -> dict[str, int]:

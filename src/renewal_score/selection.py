@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from renewal_score.agenda import Agenda
 from renewal_score.errors import UsageError, did_you_mean
 from renewal_score.method import ScoringContext
-from renewal_score.models import Criterion, Evidence, Observation
+from renewal_score.models import Criterion, Evidence, Observation, event_date_span
 from renewal_score.options import RunOptions
 
 RecordT = TypeVar("RecordT", Evidence, Observation)
@@ -116,3 +116,36 @@ def _counted(
         else:
             reasons[reason] += 1
     return counted
+
+
+def counted_rows(
+    agenda: Agenda, options: RunOptions, subjects: Collection[str]
+) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """``select`` for many subjects at once, on the evidence columns: the rows (positions in
+    ``agenda.evidence``) that count, with their effective day as an ordinal, by subject and
+    criterion. The rule (``why_not_counted``) is applied once per distinct date, grade and
+    criterion, and looked up for each row."""
+    columns = agenda.evidence.columns
+    supports = options.method.supports()
+    verdicts: dict[tuple[str, str, str], int | None] = {}
+    counted: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    rows = zip(columns.subject, columns.criterion, columns.date, columns.grade, strict=True)
+    for row, (subject, criterion, date, grade) in enumerate(rows):
+        if subject not in subjects:
+            continue
+        key = (date, grade, criterion)
+        if key not in verdicts:
+            day = event_date_span(date)[1]
+            reason = why_not_counted(day, supports[grade], agenda.criteria[criterion], options)
+            verdicts[key] = day.toordinal() if reason is None else None
+        day_counted = verdicts[key]
+        if day_counted is not None:
+            counted.setdefault((subject, criterion), []).append((row, day_counted))
+    return counted
+
+
+def counted_observations(
+    agenda: Agenda, options: RunOptions, subject: str
+) -> dict[str, list[Observation]]:
+    """The subject's observations that count, by criterion (``select`` without evidence)."""
+    return _counted(agenda.observations_of(subject), agenda, options, Counter())
