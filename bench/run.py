@@ -1,27 +1,38 @@
-"""Benchmark renewal-score at portfolio scale, each figure beside a baseline measured in the
-same run. Run from the repository's root, in the project's virtualenv:
+"""Benchmark renewal-score at portfolio scale, each figure beside its floor measured in the
+same run, run for run. From the repository's root, in the project's virtualenv:
 
-    python bench/run.py              # the full benchmark (about 10 minutes on 2 cores)
-    python bench/run.py --quick      # a smoke run of every measurement (seconds)
+    python bench/run.py              # the full benchmark (about 30 minutes on 2 cores)
+    python bench/run.py --quick      # a smoke run of every measurement (a minute)
+    python bench/run.py --only sensitivity,cold_start    # some groups of rows alone
 
-It writes a synthetic portfolio (S subjects x C criteria in P priorities, N evidence records
-as JSON Lines; fixed seed) to a temporary folder and measures whole processes, as medians of
-repeated runs, with their peak resident memory:
+Every figure is a whole process: the median wall time over repeated runs, each run of a
+command right after a run of its floor (so that both see the same load), with the peak
+resident memory of each. Two portfolios are written to a temporary folder:
 
-1. ingest + validate + score every subject (``renewal-score compare --format json``) at the
-   largest N, against parsing the same file with the standard json module alone;
-2. the same at each N, and the slope of log(time) against log(N) (1.0 = linear);
-3. ``renewal-score sensitivity`` with 10,000 samples on 1,000 subjects x 30 criteria (one
-   evidence record per subject and criterion: the peers' decision matrix), against the bare
-   numpy operations of that workload (weighted sums, percentiles, rank-1 counts); and the
-   same command with the largest N, and its analysis stage alone;
-4. the cold start of ``renewal-score report`` on the default data, against
-   ``python -c "import pydantic, pluggy, tabulate"``, with bytecode caches in place.
+- *realistic*: the project's own evidence (``renewal-score evidence --format jsonl``)
+  repeated with new ids and event ids over 1,000 subjects, with the built-in criteria:
+  statements, sources and notes of real length, some non-ASCII, events of several reports;
+- *synthetic*: S subjects x C criteria in P priorities with 5-level rubrics and N short
+  records without events (fixed seed).
+
+Groups of rows (``--only``):
+
+- ``realistic``: ``report``, ``compare`` and ``validate`` at the largest N, each against
+  ``json.loads`` per line of the same file; and ``validate`` and ``report`` of the same file
+  with one invalid record at its end;
+- ``synthetic``: ``compare`` at each N (and the slope of log time on log N: 1 is linear);
+- ``sensitivity``: ``sensitivity --samples 10000 --all-subjects`` on 1,000 subjects x 30
+  criteria (one record per subject and criterion), against the bare numpy arithmetic of
+  the same workload, and a pymcdm WSM loop on the same matrix (when pymcdm is installed:
+  ``pip install pymcdm``; run on a tenth of the samples, as it is linear in them);
+- ``cold_start``: ``renewal-score report`` on the default data against
+  ``import pydantic, pluggy, tabulate``, with bytecode caches in place.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -32,13 +43,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 PYTHON = sys.executable
 SEED = 20250430
 LEVELS = ("none", "declared", "agreed", "implemented", "institutionalized")
 GRADES = [f"{r}{c}" for r in "ABCDEF" for c in "123456"]
+GROUPS = ("realistic", "synthetic", "sensitivity", "cold_start")
+Figure = dict[str, float]
 
 
 def write_portfolio(folder: Path, subjects: int, criteria: int, priorities: int) -> Path:
@@ -110,24 +124,80 @@ def _write_records(
     return path
 
 
-def measure(
-    command: Sequence[str], repeats: int, env: dict[str, str] | None = None
-) -> dict[str, float]:
-    """Median wall time (s) and peak resident memory (MiB) of a whole process, over repeats."""
-    seconds, memory = [], []
+def write_realistic(folder: Path, records: int, subjects: int) -> tuple[Path, Path]:
+    """The project's exported evidence repeated to N records over the subjects (each copy
+    with new ids and event ids, on the next subject), and a file declaring the subjects."""
+    exported = subprocess.run(
+        renewal_score("evidence", "--format", "jsonl"), capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    originals = [json.loads(line) for line in exported.splitlines()]
+    path = folder / f"realistic-{records}.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(records):
+            copy, index = divmod(i, len(originals))
+            record = {**originals[index], "id": f"{originals[index]['id']}.{copy}"}
+            record["subject"] = f"R{copy % subjects:04d}"
+            if record.get("event"):
+                record["event"] = f"{record['event']}.{copy}"
+            handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    declared = [{"id": f"R{s:04d}", "title": f"Relationship {s}"} for s in range(subjects)]
+    subjects_file = folder / "subjects.json"
+    subjects_file.write_text(json.dumps({"subjects": declared}), encoding="utf-8")
+    return path, subjects_file
+
+
+def with_invalid_record(path: Path) -> Path:
+    """The file with one invalid record (an unknown grade) appended as its last line."""
+    with path.open("rb") as source:
+        source.seek(max(0, path.stat().st_size - (1 << 16)))
+        last = json.loads(source.read().rsplit(b"\n", 2)[-2])
+    invalid = path.with_name("invalid-" + path.name)
+    with path.open("rb") as source, invalid.open("wb") as target:
+        while block := source.read(1 << 24):
+            target.write(block)
+        target.write(json.dumps({**last, "id": "invalid-record", "grade": "Z9"}).encode() + b"\n")
+    return invalid
+
+
+def run_once(command: Sequence[str], env: dict[str, str] | None, status: int) -> Figure:
+    """Wall time (s) and peak resident memory (MiB) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    _, code, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(code) != status:
+        raise SystemExit(f"benchmark command exited {code}, not {status}: {' '.join(command)}")
+    return {"seconds": seconds, "mib": usage.ru_maxrss / 1024}  # KiB on Linux
+
+
+def median(figures: list[Figure]) -> Figure:
+    return {key: statistics.median(f[key] for f in figures) for key in figures[0]}
+
+
+def row(
+    floor: Sequence[str],
+    ours: Sequence[str],
+    repeats: int,
+    env: dict[str, str] | None = None,
+    status: int = 0,
+) -> dict[str, Any]:
+    """A command and its floor, run one after the other, ``repeats`` times."""
+    floors, runs = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds.append(time.perf_counter() - start)
-        memory.append(usage.ru_maxrss / 1024)  # KiB on Linux
-        if status != 0:
-            raise SystemExit(f"benchmark command failed ({status}): {' '.join(command)}")
-    return {"seconds": statistics.median(seconds), "mib": statistics.median(memory)}
+        floors.append(run_once(floor, None, 0))
+        runs.append(run_once(ours, env, status))
+    found, base = median(runs), median(floors)
+    return {"floor": base, "renewal_score": found, "ratio": found["seconds"] / base["seconds"]}
 
 
 def renewal_score(*args: str) -> list[str]:
     return [PYTHON, "-m", "renewal_score", *args]
+
+
+def json_floor(path: Path) -> list[str]:
+    return [PYTHON, "-c", JSON_FLOOR, str(path)]
 
 
 JSON_FLOOR = (
@@ -151,155 +221,155 @@ median, p05, p95 = np.percentile(results, [50, 5, 95], axis=0)
 first = np.bincount(results.argmax(axis=1), minlength=subjects) / samples
 """
 
-
-ANALYSIS_ONLY = """
+PYMCDM_LOOP = """
 import sys
 import numpy as np
-from renewal_score.sensitivity import SensitivityProblem, SensitivitySettings, run_sensitivity
-samples, subjects, criteria, priorities = (int(a) for a in sys.argv[1:5])
+from pymcdm.methods import WSM
+samples, subjects, criteria = (int(a) for a in sys.argv[1:4])
 rng = np.random.default_rng(0)
-scores = rng.uniform(0, 100, (3, subjects, criteria))
-problem = SensitivityProblem(
-    subjects=tuple(f"s{i}" for i in range(subjects)),
-    priorities=tuple(f"p{i}" for i in range(priorities)),
-    criteria=tuple(f"c{i}" for i in range(criteria)),
-    membership=np.arange(criteria) % priorities,
-    scores=scores,
-    thresholds=(0.0, 0.36, 0.64),
-    criterion_weights=np.ones(criteria),
-    priority_weights=np.ones(priorities),
-    targets=np.full(priorities, 75.0),
-)
-run_sensitivity(problem, SensitivitySettings(samples=samples, seed=1))
+matrix = rng.uniform(0, 100, (subjects, criteria))
+types = np.ones(criteria)
+weights = rng.uniform(0.75, 1.25, (samples, criteria))
+weights /= weights.sum(axis=1, keepdims=True)
+method = WSM()
+results = np.array([method(matrix, w, types) for w in weights])
+median, p05, p95 = np.percentile(results, [50, 5, 95], axis=0)
+first = np.bincount(results.argmax(axis=1), minlength=subjects) / samples
 """
-"""The analysis stage of the sensitivity command alone, on criterion scores already computed."""
+"""The same workload with pymcdm's weighted sum model, one call per sample."""
+
+PYMCDM_SHARE = 10
+"""The pymcdm loop runs on samples / PYMCDM_SHARE samples; its time is scaled back up."""
 
 
-def run(quick: bool, repeats: int) -> dict[str, object]:
-    sizes = [1_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
-    subjects, criteria, priorities = (50, 30, 5) if quick else (1_000, 30, 5)
-    samples = 200 if quick else 10_000
-    env = {**os.environ, "RENEWAL_SCORE_PLUGINS": ""}  # the synthetic agenda only
-    results: dict[str, object] = {
-        "machine": {
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "memory_gib": _memory_gib(),
-            "processor": platform.machine(),
-        },
-        "portfolio": {"subjects": subjects, "criteria": criteria, "priorities": priorities},
-    }
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        agenda = write_portfolio(folder, subjects, criteria, priorities)
-        scaling = []
-        for size in sizes:
-            evidence = write_evidence(folder, size, subjects, criteria, priorities)
-            floor = measure([PYTHON, "-c", JSON_FLOOR, str(evidence)], repeats)
-            ours = measure(
-                renewal_score(
-                    "compare",
-                    "--evidence",
-                    str(agenda),
-                    "--evidence",
-                    str(evidence),
-                    "--as-of",
-                    "2025-01-01",
-                    "--format",
-                    "json",
-                ),
-                repeats,
-                env,
-            )
-            scaling.append(
-                {
-                    "records": size,
-                    "json_floor": floor,
-                    "renewal_score": ours,
-                    "ratio": ours["seconds"] / floor["seconds"],
-                }
-            )
-        results["ingest_validate_score"] = scaling
-        (first, last) = scaling[0], scaling[-1]
-        results["slope"] = math.log(
-            last["renewal_score"]["seconds"] / first["renewal_score"]["seconds"]  # type: ignore[index]
-        ) / math.log(last["records"] / first["records"])  # type: ignore[operator]
-        numpy_floor = measure(
-            [PYTHON, "-c", NUMPY_FLOOR, str(samples), str(subjects), str(criteria)], repeats
-        )
+class Bench:
+    """The sizes of one run, and its folder of generated files."""
 
-        def sensitivity(evidence: Path) -> dict[str, float]:
-            return measure(
-                renewal_score(
-                    "sensitivity",
-                    *("--evidence", str(agenda), "--evidence", str(evidence)),
-                    *("--as-of", "2025-01-01", "--samples", str(samples), "--seed", "1"),
-                    *("--all-subjects", "--format", "json"),
-                ),
-                repeats,
-                env,
-            )
+    def __init__(self, folder: Path, quick: bool, repeats: int) -> None:
+        self.folder = folder
+        self.quick = quick
+        self.repeats = repeats
+        self.sizes = [1_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
+        self.subjects, self.criteria, self.priorities = (50, 30, 5) if quick else (1_000, 30, 5)
+        self.samples = 200 if quick else 10_000
+        self.synthetic_env = {**os.environ, "RENEWAL_SCORE_PLUGINS": ""}  # its agenda only
+        self.agenda = write_portfolio(folder, self.subjects, self.criteria, self.priorities)
 
-        matrix = sensitivity(write_matrix(folder, subjects, criteria, priorities))
-        largest = sensitivity(folder / f"evidence-{sizes[-1]}.jsonl")
-        analysis = measure(
-            [
-                PYTHON,
-                "-c",
-                ANALYSIS_ONLY,
-                str(samples),
-                str(subjects),
-                str(criteria),
-                str(priorities),
-            ],
-            repeats,
-        )
-        results["sensitivity"] = {
-            "samples": samples,
-            "numpy_floor": numpy_floor,
-            "renewal_score": matrix,
-            "ratio": matrix["seconds"] / numpy_floor["seconds"],
-            "with_largest_evidence": {"records": sizes[-1], **largest},
-            "analysis_only": analysis,
-            "analysis_ratio": analysis["seconds"] / numpy_floor["seconds"],
+    def realistic(self) -> dict[str, Any]:
+        records = self.sizes[-1]
+        evidence, subjects = write_realistic(self.folder, records, self.subjects)
+        inputs = ("--evidence", str(subjects), "--evidence", str(evidence))
+        as_of = ("--as-of", "2026-11-01", "--format", "json")
+        invalid = with_invalid_record(evidence)
+        bad_inputs = ("--evidence", str(subjects), "--evidence", str(invalid))
+        commands = {
+            "report": (renewal_score("report", *inputs, *as_of), evidence, 0),
+            "compare": (renewal_score("compare", *inputs, *as_of), evidence, 0),
+            "validate": (renewal_score("validate", str(subjects), str(evidence)), evidence, 0),
+            "validate_one_invalid": (
+                renewal_score("validate", str(subjects), str(invalid)),
+                invalid,
+                1,
+            ),
+            "report_one_invalid": (renewal_score("report", *bad_inputs, *as_of), invalid, 1),
         }
-    results["cold_start"] = cold_start(repeats * 3)
+        rows = {
+            name: row(json_floor(path), command, self.repeats, status=status)
+            for name, (command, path, status) in commands.items()
+        }
+        size = evidence.stat().st_size
+        return {"records": records, "bytes": size, **rows}
+
+    def synthetic(self) -> dict[str, Any]:
+        scaling = []
+        for size in self.sizes:
+            evidence = write_evidence(
+                self.folder, size, self.subjects, self.criteria, self.priorities
+            )
+            command = renewal_score(
+                *("compare", "--evidence", str(self.agenda), "--evidence", str(evidence)),
+                *("--as-of", "2025-01-01", "--format", "json"),
+            )
+            found = row(json_floor(evidence), command, self.repeats, self.synthetic_env)
+            scaling.append({"records": size, **found})
+        first, last = scaling[0], scaling[-1]
+        growth = last["renewal_score"]["seconds"] / first["renewal_score"]["seconds"]
+        slope = math.log(growth) / math.log(last["records"] / first["records"])
+        return {"compare": scaling, "slope": slope}
+
+    def sensitivity(self) -> dict[str, Any]:
+        shape = [str(self.samples), str(self.subjects), str(self.criteria)]
+        matrix = write_matrix(self.folder, self.subjects, self.criteria, self.priorities)
+        command = renewal_score(
+            *("sensitivity", "--evidence", str(self.agenda), "--evidence", str(matrix)),
+            *("--as-of", "2025-01-01", "--samples", str(self.samples), "--seed", "1"),
+            *("--all-subjects", "--format", "json"),
+        )
+        numpy_floor = [PYTHON, "-c", NUMPY_FLOOR, *shape]
+        found = row(numpy_floor, command, self.repeats, self.synthetic_env)
+        result: dict[str, Any] = {"samples": self.samples, **found}
+        if importlib.util.find_spec("pymcdm") is None:
+            result["pymcdm"] = None  # not installed: pip install pymcdm
+            return result
+        share = [str(max(1, self.samples // PYMCDM_SHARE)), *shape[1:]]
+        loop = median([run_once([PYTHON, "-c", PYMCDM_LOOP, *share], None, 0)])
+        seconds = loop["seconds"] * PYMCDM_SHARE
+        ours = found["renewal_score"]["seconds"]
+        result["pymcdm"] = {"seconds": seconds, "mib": loop["mib"], "speedup": seconds / ours}
+        return result
+
+    def cold_start(self) -> dict[str, Any]:
+        """New processes with the bytecode caches a user's install has (one untimed run
+        writes them, whatever PYTHONDONTWRITEBYTECODE says here), against the import floor."""
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        floor = [PYTHON, "-c", "import pydantic, pluggy, tabulate"]
+        for command in (floor, renewal_score("report")):
+            run_once(command, env, 0)
+        floors, runs = [], []
+        for _ in range(self.repeats * 3):
+            floors.append(run_once(floor, env, 0))
+            runs.append(run_once(renewal_score("report"), env, 0))
+        found, base = median(runs), median(floors)
+        return {"floor": base, "renewal_score": found, "ratio": found["seconds"] / base["seconds"]}
+
+
+def machine() -> dict[str, Any]:
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "memory_gib": round(pages / 2**30, 1),
+        "processor": platform.machine(),
+    }
+
+
+def run(quick: bool, repeats: int, groups: Sequence[str]) -> dict[str, Any]:
+    results: dict[str, Any] = {"machine": machine()}
+    with tempfile.TemporaryDirectory() as scratch:
+        bench = Bench(Path(scratch), quick, repeats)
+        measures: dict[str, Callable[[], dict[str, Any]]] = {
+            "realistic": bench.realistic,
+            "synthetic": bench.synthetic,
+            "sensitivity": bench.sensitivity,
+            "cold_start": bench.cold_start,
+        }
+        for group in groups:
+            results[group] = measures[group]()
     return results
 
 
-def cold_start(repeats: int) -> dict[str, object]:
-    """New processes with the bytecode caches a user's install has (one untimed run writes
-    them, whatever PYTHONDONTWRITEBYTECODE says here), against the import floor; and the
-    import of pydantic's BaseModel, which the floor leaves out (pydantic imports it lazily)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    imports = "import pydantic, pluggy, tabulate"
-    floor = [PYTHON, "-c", imports]
-    with_models = [PYTHON, "-c", f"{imports}; from pydantic import BaseModel"]
-    for command in (floor, with_models, renewal_score("report")):
-        measure(command, 1, env)
-    import_floor = measure(floor, repeats, env)
-    base_model = measure(with_models, repeats, env)
-    report = measure(renewal_score("report"), repeats, env)
-    return {
-        "import_floor": import_floor,
-        "import_with_base_model": base_model,
-        "report": report,
-        "ratio": report["seconds"] / import_floor["seconds"],
-    }
-
-
-def _memory_gib() -> float:
-    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    return round(pages / 2**30, 1)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
     parser.add_argument("--repeats", type=int, default=None, help="runs per measurement (median)")
+    parser.add_argument("--only", default=",".join(GROUPS), help="groups of rows, by name")
     args = parser.parse_args()
+    groups = [g for g in args.only.split(",") if g]
+    unknown = sorted(set(groups) - set(GROUPS))
+    if unknown:
+        parser.error(f"unknown group {unknown[0]} (known: {', '.join(GROUPS)})")
     repeats = args.repeats or (1 if args.quick else 3)
-    print(json.dumps(run(args.quick, repeats), indent=2))
+    print(json.dumps(run(args.quick, repeats, groups), indent=2))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ and the scores do not depend on the order in which evidence arrives."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -63,4 +64,7 @@ def test_scores_do_not_depend_on_the_order_evidence_arrives(tmp_path: Path) -> N
     by_id = {p["id"]: p for p in shuffled["priorities"]}
     assert by_id == {p["id"]: p for p in golden["priorities"]}
     assert shuffled["overall"] == golden["overall"]
-    assert shuffled["manifest"]["evidence_sha256"] == golden["manifest"]["evidence_sha256"]
+    # A JSON Lines file counts in the digest by the SHA-256 of its bytes (methodology §14).
+    from_file = hashlib.sha256((tmp_path / "reversed.jsonl").read_bytes()).digest()
+    expected = hashlib.sha256(b"[]" + from_file + b"[]").hexdigest()
+    assert shuffled["manifest"]["evidence_sha256"] == expected

@@ -144,17 +144,19 @@ def reading_of(
     weighed = False
     for day, event in events:
         by_day.setdefault(day, []).append(event)
-        support, claims = event
-        total = sum(p for _, _, p in claims)
-        weighed = weighed or (
-            total > 0 and any(1.0 - support * (p / total) < 1.0 for _, _, p in claims)
-        )
+        weighed = weighed or _weighs(*event)
     if not weighed:
         return None
     x: float | None = None
     for day in sorted(by_day):
         x = _apply_events(sorted(by_day[day]), level_scores, x)
     return x
+
+
+def _weighs(support: float, claims: tuple[tuple[int, bool, float], ...]) -> bool:
+    """Whether any claim of the event carries probability in ``moments_of``."""
+    total = sum(p for _, _, p in claims)
+    return total > 0 and any(1.0 - support * (p / total) < 1.0 for _, _, p in claims)
 
 
 def _apply(moment: Moment, level_scores: Sequence[float], x: float | None) -> float | None:

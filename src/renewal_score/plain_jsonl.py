@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import itertools
 import json
 import re
@@ -40,6 +39,10 @@ that a chunk's parsed records stay in the processor's cache while they are check
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """An escaped UTF-16 surrogate, on which ``json`` and pydantic's parser may disagree."""
 
+UNCERTAIN_BYTES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+"""An escaped surrogate, or an encoded one (which is not UTF-8, but which ``json`` decodes
+from bytes): a chunk holding either is read line by line."""
+
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
 Fallback = Callable[[str, int], tuple[Evidence | None, list[Problem]]]
@@ -48,21 +51,15 @@ Fallback = Callable[[str, int], tuple[Evidence | None, list[Problem]]]
 
 def read_jsonl_file(path: Path, fallback: Fallback) -> tuple[JsonLinesBatch, list[Problem]]:
     """The valid records of a JSON Lines file, and the problems of the others."""
-    hasher = hashlib.sha256()
     try:
+        lines = FileLines.of(str(path))
         with path.open("rb") as handle:
             reader = LinesReader(str(path), fallback)
-            reader.read(_hashed(iter(functools.partial(handle.read, CHUNK_BYTES), b""), hasher))
+            reader.read(iter(functools.partial(handle.read, CHUNK_BYTES), b""))
     except OSError as error:
         message = f"cannot be read ({error.strerror})"
         raise DataError([Problem(str(path), message=message)]) from None
-    return reader.batch(FileLines(str(path)), hasher.hexdigest()), reader.problems
-
-
-def _hashed(blocks: Iterable[bytes], hasher: Any) -> Iterator[bytes]:
-    for block in blocks:
-        hasher.update(block)
-        yield block
+    return reader.batch(lines), reader.problems
 
 
 def read_plain_jsonl(file: str, text: str) -> JsonLinesBatch | None:
@@ -73,7 +70,7 @@ def read_plain_jsonl(file: str, text: str) -> JsonLinesBatch | None:
     reader.read(data[i : i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES))
     if reader.problems:
         return None
-    return reader.batch(MemoryLines(data), hashlib.sha256(data).hexdigest())
+    return reader.batch(MemoryLines(data))
 
 
 def _refuse(line: str, number: int) -> tuple[Evidence | None, list[Problem]]:
@@ -99,18 +96,21 @@ class LinesReader:
                 chunk, offset = chunk[len(BYTE_ORDER_MARK) :], len(BYTE_ORDER_MARK)
             self._chunk(offset, first_line, chunk)
 
-    def batch(self, source: LineSource, sha256: str) -> JsonLinesBatch:
+    def batch(self, source: LineSource) -> JsonLinesBatch:
         return JsonLinesBatch(
-            self.file,
-            self.lines,
-            self.offsets,
-            self.plain.columns,
-            source,
-            frozenset(self.parsed),
-            sha256,
+            self.file, self.lines, self.offsets, self.plain.columns, source, frozenset(self.parsed)
         )
 
     def _chunk(self, offset: int, first_line: int, chunk: bytes) -> None:
+        """A chunk of plain records in a few calls; otherwise its lines one by one."""
+        lengths = map((1).__add__, map(len, chunk.split(b"\n")))
+        starts = list(itertools.accumulate(lengths, initial=offset))
+        if not UNCERTAIN_BYTES.search(chunk):
+            values, kept = _parsed_chunk(chunk)
+            if values is not None and self.plain.add(values):
+                self.lines.extend(map(first_line.__add__, kept))
+                self.offsets.extend(map(starts.__getitem__, kept))
+                return
         try:
             text = chunk.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -118,14 +118,12 @@ class LinesReader:
             byte = offset + error.start
             message = f"is not UTF-8 (byte {byte} is {chunk[error.start]:#04x})"
             raise DataError([Problem(self.file, number, message=message)]) from None
-        lengths = map((1).__add__, map(len, chunk.split(b"\n")))
-        starts = list(itertools.accumulate(lengths, initial=offset))
-        if not SURROGATE_ESCAPE.search(text):
-            values, kept = _parsed_lines(text)
-            if values is not None and self.plain.add(values):
-                self.lines.extend(map(first_line.__add__, kept))
-                self.offsets.extend(map(starts.__getitem__, kept))
-                return
+        values, kept = _parsed_lines(text)
+        if values is not None and not SURROGATE_ESCAPE.search(text) and self.plain.add(values):
+            # plain records, laid out otherwise (blank lines, CRLF line ends)
+            self.lines.extend(map(first_line.__add__, kept))
+            self.offsets.extend(map(starts.__getitem__, kept))
+            return
         for index, line in enumerate(text.split("\n")):
             if line.strip():
                 self._line(line, first_line + index, starts[index])
@@ -169,26 +167,33 @@ def _whole_lines(blocks: Iterable[bytes]) -> Iterator[tuple[int, int, bytes]]:
         yield offset, first_line, rest
 
 
-def _parsed_lines(chunk: str) -> tuple[list[Any] | None, Sequence[int]]:
-    """The value on each line of the chunk that is not blank, and those lines' positions in
-    the chunk; None if a line holds no JSON value or more than one.
+def _parsed_chunk(chunk: bytes) -> tuple[list[Any] | None, Sequence[int]]:
+    """The value on each line of the chunk, and the lines' positions in the chunk, when
+    every line holds one record; otherwise None.
 
     A chunk of objects, one per line, each line starting with ``{`` right after the ``}``
     that ends the line before, is parsed in one call, as one array with a comma before each
     line break. No value can then run on from one line into the next: JSON allows no raw
     line break inside a string, and between the tokens of a record without arrays (as
     plain records are) a ``}`` is never followed by ``{``. With as many values as lines,
-    each line holds exactly one. Any other chunk is parsed line by line.
+    each line holds exactly one. ``json`` decodes the bytes as UTF-8, letting through only
+    encoded surrogates, which ``UNCERTAIN_BYTES`` has ruled out.
     """
-    breaks = chunk.count("\n")
-    if chunk[:1] == "{" and chunk[-1:] == "}" and chunk.count("}\n{") == breaks:
+    breaks = chunk.count(b"\n")
+    if chunk[:1] == b"{" and chunk[-1:] == b"}" and chunk.count(b"}\n{") == breaks:
         try:
-            parsed: list[Any] = json.loads("[" + chunk.replace("\n", ",\n") + "]")
-        except (ValueError, RecursionError):
-            parsed = []
+            parsed: list[Any] = json.loads(b"[" + chunk.replace(b"\n", b",\n") + b"]")
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            return None, ()
         if len(parsed) == breaks + 1:
             return parsed, range(len(parsed))
-    lines = chunk.split("\n")
+    return None, ()
+
+
+def _parsed_lines(text: str) -> tuple[list[Any] | None, Sequence[int]]:
+    """The value on each line of the text that is not blank, and those lines' positions;
+    None if a line holds no JSON value or more than one."""
+    lines = text.split("\n")
     kept = list(itertools.compress(range(len(lines)), map(str.strip, lines)))
     try:
         return [json.loads(lines[i]) for i in kept], kept
@@ -232,6 +237,7 @@ class PlainEvidence:
         """Per repeated field, every value that passed its check, by itself: one string for
         all rows (per field: a value valid in one field may not be in another)."""
         self._keys: dict[str | tuple[str, str], str] = {}
+        self._days: set[str] = set()
 
     def add(self, records: list[Any]) -> bool:
         """Add the records if every one is plain; otherwise add none and return False."""
@@ -264,12 +270,20 @@ class PlainEvidence:
             and _strings([s.get("publisher", "") for s in sources])
             and _strings([s.get("url", "") for s in sources])
             and _strings(day for day in days if day is not None)
-            and all(map(_plain_day, set(days) - {None}))
+            and self._plain_days(days)
         )
         if plain:
             keys = self._source_keys(sources)
             self.columns.extend(Columns(**{name: field[name] for name in COLUMNS}, source_key=keys))
         return plain
+
+    def _plain_days(self, days: list[str | None]) -> bool:
+        """Whether every source date is a real day, checked once per distinct date."""
+        new = {day for day in set(days).difference(self._days) if day is not None}
+        if not all(map(_plain_day, new)):
+            return False
+        self._days.update(new)
+        return True
 
     def _source_keys(self, sources: list[dict[str, str]]) -> list[str]:
         """Each source's ``events.source_key``, made once per distinct url (or publisher and

@@ -11,7 +11,9 @@ it is exactly the model that the slower, model-per-record reading would have pro
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
+import os
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -105,16 +107,40 @@ class LineSource(Protocol):
     def line(self, offset: int) -> bytes:
         """The bytes of the line that starts at the offset, without its line break."""
 
+    def sha256(self) -> str:
+        """SHA-256 of all the bytes."""
+
 
 @dataclass(frozen=True)
 class FileLines:
-    """Lines read again from the file, so that its text need not be kept in memory."""
+    """Lines read again from the file, so that its text need not be kept in memory; the
+    file must not change in the meantime (its size and time of change are checked)."""
 
     path: str
+    stamp: tuple[int, int]
+
+    @classmethod
+    def of(cls, path: str) -> FileLines:
+        return cls(path, cls._stamp_of(path))
+
+    @staticmethod
+    def _stamp_of(path: str) -> tuple[int, int]:
+        found = os.stat(path)
+        return found.st_size, found.st_mtime_ns
 
     def line(self, offset: int) -> bytes:
         self._handle.seek(offset)
         return self._handle.readline().rstrip(b"\n")
+
+    def sha256(self) -> str:
+        hasher = hashlib.sha256()
+        self._handle.seek(0)
+        while block := self._handle.read(1 << 20):
+            hasher.update(block)
+        if self._stamp_of(self.path) != self.stamp:
+            message = "changed since it was read; run again"
+            raise DataError([Problem(self.path, message=message)])
+        return hasher.hexdigest()
 
     @cached_property
     def _handle(self) -> BinaryIO:
@@ -131,6 +157,9 @@ class MemoryLines:
         end = self.data.find(b"\n", offset)
         return self.data[offset : None if end < 0 else end]
 
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
 
 @dataclass(frozen=True)
 class JsonLinesBatch:
@@ -145,8 +174,6 @@ class JsonLinesBatch:
     columns: Columns
     source: LineSource
     parsed: frozenset[int] = frozenset()
-    sha256: str = ""
-    """SHA-256 of the file's bytes."""
 
     def record(self, row: int) -> Evidence:
         try:
@@ -247,7 +274,7 @@ class EvidenceRecords(Sequence[Evidence]):
             batch, row = self._place(flat)
             if isinstance(batch, ModelBatch):
                 models.append(batch.record(row))
-        files = [b.sha256 for b in self._batches if isinstance(b, JsonLinesBatch)]
+        files = [b.source.sha256() for b in self._batches if isinstance(b, JsonLinesBatch)]
         return models, files
 
     @cached_property
