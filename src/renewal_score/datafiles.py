@@ -23,7 +23,6 @@ from pydantic import BaseModel, ValidationError
 
 from renewal_score.errors import DataError, Location, Problem, UsageError, did_you_mean
 from renewal_score.escaping import clipped, echo
-from renewal_score.evidence_csv import read_rows, write_rows
 from renewal_score.hookspecs import hookimpl
 from renewal_score.locating import (
     JsonMember,
@@ -40,7 +39,6 @@ from renewal_score.models import (
     Priority,
     Subject,
 )
-from renewal_score.plain_jsonl import read_jsonl_file
 from renewal_score.records import JsonLinesBatch
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -236,6 +234,8 @@ def _evidence_line(path: Path, line: str, number: int) -> tuple[Evidence | None,
 
 
 def _read_csv(path: Path, text: str) -> Tables:
+    from renewal_score.evidence_csv import read_rows  # only when a CSV file is read
+
     return {"evidence": [RawRecord(record, line) for record, line in read_rows(path, text)]}
 
 
@@ -328,6 +328,8 @@ def load_data_files(paths: Iterable[Path], problems: list[Problem]) -> DataSet:
 def _load_jsonl(path: Path, data: DataSet, problems: list[Problem]) -> None:
     """A JSON Lines file read as columns (``records.JsonLinesBatch``), chunk by chunk, each
     invalid line reported and the valid ones kept."""
+    from renewal_score.plain_jsonl import read_jsonl_file  # only when a JSON Lines file is read
+
     batch, found = read_jsonl_file(path, functools.partial(_evidence_line, path))
     problems.extend(found)
     data.evidence_batches.append(batch)
@@ -360,6 +362,8 @@ def write_evidence(records: Sequence[Evidence], file_format: str) -> str:
             + "\n"
         )
     if file_format == "csv":
+        from renewal_score.evidence_csv import write_rows
+
         return write_rows(records)
     raise ValueError(file_format)
 

@@ -21,7 +21,6 @@ from renewal_score.models import Evidence
 from renewal_score.options import RunOptions
 from renewal_score.plan import Plan, aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
-from renewal_score.readings import rubric_readings
 from renewal_score.records import Columns
 from renewal_score.results import (
     CriterionScore,
@@ -185,6 +184,8 @@ def criterion_scores(
     given models, as the hook promises."""
     if host.scorers() != [CORE_SCORER]:
         return {subject: _hook_scores(agenda, host, options, subject) for subject in subjects}
+    from renewal_score.readings import rubric_readings  # not needed by the one-subject report
+
     read = rubric_readings(agenda, options, set(subjects))
     measured = [c for c in agenda.criteria.values() if c.indicator is not None]
     scores = {}
