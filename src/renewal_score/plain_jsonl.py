@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import operator
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -105,8 +106,8 @@ class LinesReader:
         """A chunk of plain records in a few calls; otherwise its lines one by one."""
         lengths = map((1).__add__, map(len, chunk.split(b"\n")))
         starts = list(itertools.accumulate(lengths, initial=offset))
-        if not UNCERTAIN_BYTES.search(chunk):
-            values, kept = _parsed_chunk(chunk)
+        if not _uncertain(chunk):
+            values, kept = _parsed_chunk(chunk, len(starts) - 2)
             if values is not None and self.plain.add(values):
                 self.lines.extend(map(first_line.__add__, kept))
                 self.offsets.extend(map(starts.__getitem__, kept))
@@ -167,9 +168,14 @@ def _whole_lines(blocks: Iterable[bytes]) -> Iterator[tuple[int, int, bytes]]:
         yield offset, first_line, rest
 
 
-def _parsed_chunk(chunk: bytes) -> tuple[list[Any] | None, Sequence[int]]:
-    """The value on each line of the chunk, and the lines' positions in the chunk, when
-    every line holds one record; otherwise None.
+def _uncertain(chunk: bytes) -> bool:
+    """Whether ``UNCERTAIN_BYTES`` occurs in the chunk (two quick scans rule it out)."""
+    return (b"\\u" in chunk or b"\xed" in chunk) and UNCERTAIN_BYTES.search(chunk) is not None
+
+
+def _parsed_chunk(chunk: bytes, breaks: int) -> tuple[list[Any] | None, Sequence[int]]:
+    """The value on each line of the chunk (of ``breaks`` line breaks), and the lines'
+    positions in the chunk, when every line holds one record; otherwise None.
 
     A chunk of objects, one per line, each line starting with ``{`` right after the ``}``
     that ends the line before, is parsed in one call, as one array with a comma before each
@@ -179,7 +185,6 @@ def _parsed_chunk(chunk: bytes) -> tuple[list[Any] | None, Sequence[int]]:
     each line holds exactly one. ``json`` decodes the bytes as UTF-8, letting through only
     encoded surrogates, which ``UNCERTAIN_BYTES`` has ruled out.
     """
-    breaks = chunk.count(b"\n")
     if chunk[:1] == b"{" and chunk[-1:] == b"}" and chunk.count(b"}\n{") == breaks:
         try:
             parsed: list[Any] = json.loads(b"[" + chunk.replace(b"\n", b",\n") + b"]")
@@ -244,11 +249,11 @@ class PlainEvidence:
         if set(map(type, records)) != {dict}:
             return False
         try:
-            field = {name: [r[name] for r in records] for name in REQUIRED_EVIDENCE_FIELDS}
+            field = {name: _values(records, name) for name in REQUIRED_EVIDENCE_FIELDS}
         except KeyError:
             return False
-        field["effect"] = [r.get("effect", "advance") for r in records]
-        field["event"] = [r.get("event") for r in records]
+        field["effect"] = _values(records, "effect", "advance")
+        field["event"] = _values(records, "event", None)
         optional = sum(
             sum(map(dict.__contains__, records, itertools.repeat(name)))
             for name in OPTIONAL_EVIDENCE_FIELDS
@@ -258,17 +263,17 @@ class PlainEvidence:
         sources = field["source"]
         if set(map(type, sources)) != {dict} or not all(map(SOURCE_FIELDS.issuperset, sources)):
             return False
-        days = [s.get("date") for s in sources]
+        days = _values(sources, "date", None)
         events = [e for e in field["event"] if e is not None]
         plain = (
             _plain_ids(field["id"])
             and (not events or _plain_ids(events))
             and all(self._share(field, name, check) for name, check in REPEATED_CHECKS)
             and _plain_texts(field["statement"])
-            and _strings([r.get("note", "") for r in records])
-            and _plain_texts([s.get("title") for s in sources])
-            and _strings([s.get("publisher", "") for s in sources])
-            and _strings([s.get("url", "") for s in sources])
+            and _strings(_values(records, "note", ""))
+            and _plain_texts(_values(sources, "title", None))
+            and _strings(_values(sources, "publisher", ""))
+            and _strings(_values(sources, "url", ""))
             and _strings(day for day in days if day is not None)
             and self._plain_days(days)
         )
@@ -316,6 +321,14 @@ class PlainEvidence:
             shared[value] = value
         field[name] = list(map(share, values))
         return True
+
+
+def _values(records: list[dict[str, Any]], name: str, *default: Any) -> list[Any]:
+    """Each record's value of the field, or the default (without one, KeyError when a
+    record lacks the field), in loops that run in C."""
+    if default:
+        return list(map(dict.get, records, itertools.repeat(name), itertools.repeat(default[0])))
+    return list(map(operator.itemgetter(name), records))
 
 
 def _strings(values: Iterable[Any]) -> bool:

@@ -12,6 +12,7 @@ atomically, so a failed run never leaves a partial file or overwrites a good one
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import sys
 import traceback
@@ -56,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A run may hold millions of long-lived objects (columns, events): a young generation of
+    # 100,000 allocations rather than 700 keeps the collector from rescanning them.
+    gc.set_threshold(100_000, 20, 100)
     _write_unencodable_as_escapes()
     args = build_parser().parse_args(argv)
     try:
