@@ -53,6 +53,8 @@ LEVELS = ("none", "declared", "agreed", "implemented", "institutionalized")
 GRADES = [f"{r}{c}" for r in "ABCDEF" for c in "123456"]
 GROUPS = ("realistic", "synthetic", "sensitivity", "cold_start")
 Figure = dict[str, float]
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""Every run may write bytecode caches, as an installed package has them."""
 
 
 def write_portfolio(folder: Path, subjects: int, criteria: int, priorities: int) -> Path:
@@ -163,7 +165,7 @@ def run_once(command: Sequence[str], env: dict[str, str] | None, status: int) ->
     """Wall time (s) and peak resident memory (MiB) of one process."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENVIRONMENT
     )
     _, code, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -252,7 +254,8 @@ class Bench:
         self.sizes = [1_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
         self.subjects, self.criteria, self.priorities = (50, 30, 5) if quick else (1_000, 30, 5)
         self.samples = 200 if quick else 10_000
-        self.synthetic_env = {**os.environ, "RENEWAL_SCORE_PLUGINS": ""}  # its agenda only
+        self.synthetic_env = {**ENVIRONMENT, "RENEWAL_SCORE_PLUGINS": ""}  # its agenda only
+        run_once(renewal_score("report"), None, 0)  # writes the bytecode caches
         self.agenda = write_portfolio(folder, self.subjects, self.criteria, self.priorities)
 
     def realistic(self) -> dict[str, Any]:
@@ -319,16 +322,13 @@ class Bench:
         return result
 
     def cold_start(self) -> dict[str, Any]:
-        """New processes with the bytecode caches a user's install has (one untimed run
-        writes them, whatever PYTHONDONTWRITEBYTECODE says here), against the import floor."""
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        """New processes with the bytecode caches a user's install has, against the import
+        floor, three times as often as the other rows (they are short)."""
         floor = [PYTHON, "-c", "import pydantic, pluggy, tabulate"]
-        for command in (floor, renewal_score("report")):
-            run_once(command, env, 0)
         floors, runs = [], []
         for _ in range(self.repeats * 3):
-            floors.append(run_once(floor, env, 0))
-            runs.append(run_once(renewal_score("report"), env, 0))
+            floors.append(run_once(floor, None, 0))
+            runs.append(run_once(renewal_score("report"), None, 0))
         found, base = median(runs), median(floors)
         return {"floor": base, "renewal_score": found, "ratio": found["seconds"] / base["seconds"]}
 
