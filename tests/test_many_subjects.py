@@ -20,9 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from renewal_score.agenda import Agenda, collect_agenda
+from renewal_score.belief import event_claims, moments_of, read, reading_of
 from renewal_score.datafiles import load_data_files
 from renewal_score.engine import build_scorecard, criterion_scores, subject_scores
 from renewal_score.errors import Problem
+from renewal_score.events import Report, events_of
 from renewal_score.hookspecs import hookimpl
 from renewal_score.method import MethodSettings
 from renewal_score.models import Criterion, Evidence, Priority, Source, Subject
@@ -206,3 +208,29 @@ def test_only_the_subjects_asked_for_are_scored() -> None:
 
 def _rest(options: RunOptions) -> dict[str, Any]:
     return {"min_grade": options.min_grade}
+
+
+REPORTS = st.builds(
+    Report,
+    record=st.just("r"),
+    event=st.sampled_from(["event:a", "event:b", "c", "d", "e"]),
+    day=st.integers(0, 3),
+    level=st.integers(0, 3),
+    setback=st.booleans(),
+    concrete=st.booleans(),
+    source=st.sampled_from(["s1", "s2", "s3"]),
+    support=st.sampled_from([0.0, 0.0049, 0.15, 0.25, 0.375, 0.5625, 0.8649, 1.0]),
+)
+
+
+@given(st.lists(REPORTS, max_size=12), st.sampled_from([1.0, 0.5, 2.0]))
+def test_reading_of_events_is_the_reading_of_their_moments(
+    reports: list[Report], spacing: float
+) -> None:
+    """``belief.reading_of`` (events as the columns path builds them) is the reading that
+    ``belief.read`` folds from the moments, to the bit, None included."""
+    levels = [100.0 * (k / 3) ** spacing for k in range(4)]
+    events = events_of(reports)
+    expected = read(moments_of(events), levels).reading
+    found = reading_of([(e.day, event_claims(e.support, e.claims)) for e in events], levels)
+    assert found == expected

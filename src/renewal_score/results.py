@@ -220,8 +220,9 @@ class Manifest(Frozen):
     draws: int
     evidence_records: int = Field(description="Evidence records and observations loaded.")
     evidence_sha256: str = Field(
-        description="SHA-256 of the loaded evidence records, then observations, each list as "
-        "compact JSON (fields in model order) sorted by id.",
+        description="SHA-256 of the loaded evidence records held as models (compact JSON, "
+        "fields in model order, sorted by id), then of each JSON Lines file's SHA-256 (as "
+        "bytes, sorted), then of the observations (as the records).",
     )
     newest_evidence: dt.date | None = Field(
         description="The latest effective date among the records counted.",
