@@ -25,6 +25,7 @@ Nothing here reads record ids or arrival order: only dates, levels, effects and 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -148,9 +149,19 @@ def reading_of(
     if not weighed:
         return None
     x: float | None = None
+    scores = tuple(level_scores)
     for day in sorted(by_day):
-        x = _apply_events(sorted(by_day[day]), level_scores, x)
+        x = _step(tuple(sorted(by_day[day])), scores, x)
     return x
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _step(
+    events: tuple[EventClaims, ...], level_scores: tuple[float, ...], x: float | None
+) -> float | None:
+    """``_apply_events``, remembered: across many subjects, many moments are alike (a few
+    grades, levels and effects) and come after the same reading."""
+    return _apply_events(events, level_scores, x)
 
 
 def _weighs(support: float, claims: tuple[tuple[int, bool, float], ...]) -> bool:

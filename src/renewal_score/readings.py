@@ -16,7 +16,8 @@ copies of one report.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from renewal_score.agenda import Agenda
 from renewal_score.belief import EventClaims, event_claims, reading_of
@@ -36,15 +37,14 @@ def rubric_readings(
 ) -> dict[tuple[str, str], float | None]:
     """The score (the reading, rounded) of each rubric criterion of each subject with
     counted evidence, by (subject, criterion); criteria with an indicator are left out."""
-    supports = options.method.supports()
-    alone = {grade: _alone(support) for grade, support in supports.items()}
+    reader = _Reader(agenda, options)
     scores: dict[tuple[str, str], float | None] = {}
     for (subject, criterion_id), rows in counted_rows(agenda, options, subjects).items():
         criterion = agenda.criteria[criterion_id]
         if criterion.indicator is not None:
             continue
-        read = _Criterion(agenda, criterion, options, supports, alone)
-        reading = reading_of(read.events(rows), read.level_scores)
+        levels = reader.levels(criterion)
+        reading = reading_of(reader.events(levels, rows), levels.scores)
         scores[subject, criterion_id] = None if reading is None else round(reading, PRECISION)
     return scores
 
@@ -54,43 +54,85 @@ def _alone(support: float) -> float:
     return combined([Report("", "", 0, 0, False, False, "", support)])
 
 
-class _Criterion:
-    """One criterion's records of one subject, read into events."""
+@dataclass(frozen=True)
+class _Levels:
+    """A rubric's level indices by id, and their scores."""
 
-    def __init__(
-        self,
-        agenda: Agenda,
-        criterion: Criterion,
-        options: RunOptions,
-        supports: Mapping[str, float],
-        alone: Mapping[str, float],
-    ) -> None:
+    index: dict[str, int]
+    scores: list[float]
+
+
+Claims = tuple[tuple[int, bool, str, str], ...]
+"""What ``claims_of`` reads of an event's reports: level index, setback, source, grade."""
+
+REMEMBERED = 100_000
+"""Events' claims remembered at most (then forgotten, so that memory stays bounded)."""
+
+
+class _Reader:
+    """Evidence rows read into events, criterion by criterion."""
+
+    def __init__(self, agenda: Agenda, options: RunOptions) -> None:
         self.agenda = agenda
         self.columns: Columns = agenda.evidence.columns
-        self.level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
-        self.level_scores = criterion.level_scores(options.method.level_spacing)
-        self.supports = supports
-        self.alone = alone
+        self.spacing = options.method.level_spacing
+        self.supports = options.method.supports()
+        self.alone = {grade: _alone(support) for grade, support in self.supports.items()}
+        self.remembered: dict[Claims, EventClaims] = {}
+        self._levels: dict[str, _Levels] = {}
 
-    def events(self, rows: Sequence[tuple[int, int]]) -> list[tuple[int, EventClaims]]:
+    def levels(self, criterion: Criterion) -> _Levels:
+        if criterion.id not in self._levels:
+            index = {level.id: k for k, level in enumerate(criterion.rubric)}
+            self._levels[criterion.id] = _Levels(index, criterion.level_scores(self.spacing))
+        return self._levels[criterion.id]
+
+    def events(
+        self, levels: _Levels, rows: Sequence[tuple[int, int]]
+    ) -> list[tuple[int, EventClaims]]:
         """Each event of the rows (row, effective day): its day and claims."""
         columns = self.columns
         keys = [self._key(row) for row, _ in rows]
         sizes = Counter(keys)
         found: list[tuple[int, EventClaims]] = []
-        shared: dict[str, list[Report]] = {}
+        shared: dict[str, list[tuple[int, int]]] = {}
         for (row, day), key in zip(rows, keys, strict=True):
             if sizes[key] == 1:
                 probability = self.alone[columns.grade[row]]
-                claim = (self.level_of[columns.level[row]], columns.effect[row] == "setback")
+                claim = (levels.index[columns.level[row]], columns.effect[row] == "setback")
                 found.append((day, (probability, ((*claim, probability),))))
             else:
-                report = self._report(row, day)
-                shared.setdefault(report.event, []).append(report)
-        for reports in shared.values():
-            day = min(r.day for r in reports)
-            found.append((day, event_claims(*claims_of(reports))))
+                event = columns.event[row]
+                known = self._implicit_event(row) if event is None else "event:" + event
+                shared.setdefault(known, []).append((row, day))
+        for members in shared.values():
+            found.append((min(day for _, day in members), self._claims(levels, members)))
         return found
+
+    def _claims(self, levels: _Levels, members: Sequence[tuple[int, int]]) -> EventClaims:
+        """``claims_of`` the event's reports, remembered by what it reads of them, which
+        often repeats (the same outlets, grades and levels)."""
+        columns = self.columns
+        what = tuple(
+            sorted(
+                (
+                    levels.index[columns.level[row]],
+                    columns.effect[row] == "setback",
+                    columns.source_key[row],
+                    columns.grade[row],
+                )
+                for row, _ in members
+            )
+        )
+        if what not in self.remembered:
+            if len(self.remembered) >= REMEMBERED:
+                self.remembered.clear()
+            reports = [
+                Report("", "", 0, level, setback, False, source, self.supports[grade])
+                for level, setback, source, grade in what
+            ]
+            self.remembered[what] = event_claims(*claims_of(reports))
+        return self.remembered[what]
 
     def _key(self, row: int) -> Key:
         """The record's event, or for a record without one, what it reports but its
@@ -106,20 +148,6 @@ class _Criterion:
             columns.effect[row],
             columns.kind[row],
             columns.source_key[row],
-        )
-
-    def _report(self, row: int, day: int) -> Report:
-        columns = self.columns
-        event = columns.event[row]
-        return Report(
-            record=columns.id[row],
-            event=self._implicit_event(row) if event is None else "event:" + event,
-            day=day,
-            level=self.level_of[columns.level[row]],
-            setback=columns.effect[row] == "setback",
-            concrete=columns.kind[row] == "concrete",
-            source=columns.source_key[row],
-            support=self.supports[columns.grade[row]],
         )
 
     def _implicit_event(self, row: int) -> str:
