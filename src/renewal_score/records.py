@@ -14,6 +14,7 @@ import bisect
 import hashlib
 import json
 import os
+import weakref
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -144,7 +145,10 @@ class FileLines:
 
     @cached_property
     def _handle(self) -> BinaryIO:
-        return open(self.path, "rb")  # kept open: lines are read again, one by one
+        """The file, kept open while lines are read again one by one, closed with this."""
+        handle = open(self.path, "rb")  # noqa: SIM115  (closed by the finalizer)
+        weakref.finalize(self, handle.close)
+        return handle
 
 
 @dataclass(frozen=True)
