@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from renewal_score.reports.html.changes import changes_section, gather_section
 from renewal_score.reports.html.charts import Intervals, bar_chart, line_chart
+from renewal_score.reports.html.method import method_section
 from renewal_score.reports.html.page import esc, page, plural, status_badge
 from renewal_score.reports.html.sections import (
     THIN_EVIDENCE,
     coverage_table,
     evidence_section,
     headline,
-    method_section,
     priority_card,
     priority_summary,
 )
@@ -41,38 +41,10 @@ def render_html(
     intervals to draw as whiskers instead of the scorecard's own 5-95 % intervals (with a dot
     at the score); ``trend`` adds a chart of the scores over time.
     """
-    whiskers = intervals if intervals is not None else _own_intervals(card)
-    spacing = card.method.settings.level_spacing
     subject = card.subject
     title = f"Renewal scorecard: {subject.title} ({subject.id}), as of {card.as_of.isoformat()}"
     ranked = sorted(card.priorities, key=lambda p: p.rank)
-    sections = [
-        ("priority-scores", "Priority scores", _scores_body(card, whiskers, intervals is None)),
-    ]
-    if trend is not None:
-        sections.append(("trend", "Scores over time", _trend_body(card, trend)))
-    sections.append(("gather", "What to gather next", gather_section(card)))
-    if card.changes is not None:
-        title = f"What changed since {card.changes.since.isoformat()}"
-        sections.append(("changes", title, changes_section(card)))
-    sections += [
-        (
-            "priorities",
-            "Priorities, where action is most needed first",
-            priority_summary(card)
-            + "\n"
-            + "\n".join(priority_card(p, agenda, spacing) for p in ranked),
-        ),
-        (
-            "coverage",
-            "Evidence coverage",
-            "<p>How much evidence stands behind each criterion. Criteria with "
-            f"{THIN_EVIDENCE} event or none are marked: their scores rest on little.</p>"
-            + coverage_table(card),
-        ),
-        ("evidence", "Evidence counted", evidence_section(card, agenda)),
-        ("method", "Method", method_section(card)),
-    ]
+    sections = _sections(card, agenda, intervals, trend)
     as_of = card.as_of.isoformat()
     lede = (
         f'Scored as of <time datetime="{as_of}">{as_of}</time> · subject '
@@ -90,6 +62,43 @@ def render_html(
         "JSON (<code>renewal-score report --format json</code>); the same inputs give the same "
         "file.",
     )
+
+
+Section = tuple[str, str, str]
+"""An anchor, a title and the HTML content of a section."""
+
+
+def _sections(
+    card: Scorecard, agenda: Agenda | None, intervals: Intervals | None, trend: Trend | None
+) -> list[Section]:
+    whiskers = intervals if intervals is not None else _own_intervals(card)
+    spacing = card.method.settings.level_spacing
+    ranked = sorted(card.priorities, key=lambda p: p.rank)
+    sections = [
+        ("priority-scores", "Priority scores", _scores_body(card, whiskers, intervals is None)),
+    ]
+    if trend is not None:
+        sections.append(("trend", "Scores over time", _trend_body(card, trend)))
+    sections.append(("gather", "What to gather next", gather_section(card)))
+    if card.changes is not None:
+        since = card.changes.since.isoformat()
+        sections.append(("changes", f"What changed since {since}", changes_section(card)))
+    cards = "\n".join(priority_card(p, agenda, spacing) for p in ranked)
+    coverage = (
+        "<p>How much evidence stands behind each criterion. Criteria with "
+        f"{THIN_EVIDENCE} event or none are marked: their scores rest on little.</p>"
+    )
+    return [
+        *sections,
+        (
+            "priorities",
+            "Priorities, where action is most needed first",
+            f"{priority_summary(card)}\n{cards}",
+        ),
+        ("coverage", "Evidence coverage", coverage + coverage_table(card)),
+        ("evidence", "Evidence counted", evidence_section(card, agenda)),
+        ("method", "Method", method_section(card)),
+    ]
 
 
 def _own_intervals(card: Scorecard) -> Intervals:
