@@ -23,13 +23,13 @@ from hypothesis import Phase, settings
 
 from renewal_score import hookimpl
 from renewal_score.models import Criterion, Evidence
-from renewal_score.plugins import BUILTIN_PLUGINS, CORE_PLUGINS
+from renewal_score.plugins import CORE_PLUGINS
 from renewal_score.results import Assessment
 from renewal_score.testing import StaticPlugin, check_plugin
+from running import BUILTIN_NAMES
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("renewal-score")
 AS_OF = "2025-05-01"
-BUILTIN_NAMES = tuple(spec.partition(":")[0] for spec in BUILTIN_PLUGINS)
 BUILTIN_PRIORITIES = {"security", "minerals-energy", "coercion-resilience"}
 LISTING_KEYS = {
     "left_out",
@@ -38,9 +38,11 @@ LISTING_KEYS = {
     "source",
     "location",
     "hooks",
+    "agendas",
     "priorities",
     "criteria",
     "evidence",
+    "observations",
 }
 
 RUBRIC = (

@@ -83,11 +83,12 @@ def plan_of(agenda: Agenda, host: PluginHost, options: RunOptions) -> Plan:
         p.id: normalise({c.id: weight_of(c.id, c.weight) for c in agenda.criteria_of(p.id)}, p.id)
         for p in agenda.priorities.values()
     }
+    criteria_method, priorities_method = options.aggregations(agenda.definition)
     return Plan(
         priorities,
         within,
-        _aggregator(aggregators, options.criteria_aggregation),
-        _aggregator(aggregators, options.priorities_aggregation),
+        _aggregator(aggregators, criteria_method),
+        _aggregator(aggregators, priorities_method),
     )
 
 

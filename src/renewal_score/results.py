@@ -190,7 +190,12 @@ class SkippedPlugin(Frozen):
 
 
 class Method(Frozen):
-    aggregation: str
+    agenda: Identifier = Field(description="The id of the agenda scored.")
+    agenda_title: str
+    aggregation: str = Field(
+        description="The aggregation methods of both levels, and whether the agenda declares "
+        "them or the run overrode them."
+    )
     priority_weights: dict[str, float]
     criterion_weights: dict[str, float]
     settings: MethodSettings
@@ -213,8 +218,15 @@ class Manifest(Frozen):
     subject: Identifier
     plugins: tuple[PluginVersion, ...]
     weights: dict[str, float] = Field(description="Weight overrides given for the run, by id.")
+    agenda: Identifier
     criteria_aggregation: str
     priorities_aggregation: str
+    builtin_evidence: bool = Field(
+        description="Whether the built-in plugins' evidence and observations counted."
+    )
+    replaced: tuple[Identifier, ...] = Field(
+        description="Ids of plugins' records that a data file's record replaced."
+    )
     min_grade: float
     seed: int = Field(description="Seed of the draws behind intervals and shares.")
     draws: int

@@ -1,4 +1,5 @@
-"""Weights files: priority and criterion weights by id, from TOML, checked like data files."""
+"""Weights: priority and criterion weights by id, from a TOML file or given as a mapping (the
+Python API), checked alike and worded alike."""
 
 from __future__ import annotations
 
@@ -27,20 +28,36 @@ def read_weights(path: Path) -> dict[str, float]:
     with reading(path, text):
         document = parse_toml(path, text)
         pairs = _flattened(document)
+    return _checked(pairs, str(path), text)
+
+
+def checked_weights(weights: Mapping[str, object], origin: str) -> dict[str, float]:
+    """Weights given as a mapping, checked as a weights file's values are (DataError naming
+    ``origin`` and each key whose value is not a finite, non-negative number)."""
+    return _checked(list(weights.items()), origin, None)
+
+
+def _checked(pairs: list[tuple[str, object]], origin: str, text: str | None) -> dict[str, float]:
     weights: dict[str, float] = {}
     problems = []
     for key, value in pairs:
-        line = line_of_key(text, key) or line_of_key(text, key.rpartition(".")[2])
         weight, message = _weight(value)
         if weight is not None:
             weights[key] = weight
             continue
         problems.append(
-            Problem(file=str(path), line=line, record=key, field="weight", message=message)
+            Problem(origin, _line(text, key), record=key, field="weight", message=message)
         )
     if problems:
         raise DataError(problems)
     return weights
+
+
+def _line(text: str | None, key: str) -> int | None:
+    """The line of a weights file on which a key is given (None without a file)."""
+    if text is None:
+        return None
+    return line_of_key(text, key) or line_of_key(text, key.rpartition(".")[2])
 
 
 def _weight(value: object) -> tuple[float | None, str]:
@@ -66,21 +83,24 @@ def _flattened(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str,
     return pairs
 
 
-def check_weights(weights: Mapping[str, float], agenda: Agenda, path: Path) -> None:
-    """DataError naming, with its line in the weights file, every id that is neither a
-    priority nor a criterion, and every group of weights that the file leaves unusable."""
+def check_weights(weights: Mapping[str, float], agenda: Agenda, origin: Path | str) -> None:
+    """DataError naming, with its line in the weights file (``origin``, or the name of the
+    argument that gave them), every id that is neither a priority nor a criterion of the
+    agenda, and every group of weights that they leave unusable."""
     known = sorted({*agenda.priorities, *agenda.criteria})
     problems = []
     for key in weights:
         if key not in known:
             message = f"is neither a priority nor a criterion{did_you_mean(key, known)}"
-            problems.append(Problem(file=str(path), record=key, field="id", message=message))
-    problems += _unusable_groups(weights, agenda, path)
+            problems.append(Problem(file=str(origin), record=key, field="id", message=message))
+    problems += _unusable_groups(weights, agenda, origin)
     if problems:
         raise DataError(problems)
 
 
-def _unusable_groups(weights: Mapping[str, float], agenda: Agenda, path: Path) -> list[Problem]:
+def _unusable_groups(
+    weights: Mapping[str, float], agenda: Agenda, origin: Path | str
+) -> list[Problem]:
     """A problem for each group of weights (the priorities; the criteria of a priority) in
     which the file sets a weight, if the group's weights are all zero (nothing can be
     aggregated) or add up to more than the largest number (each would normalise to zero)."""
@@ -89,7 +109,7 @@ def _unusable_groups(weights: Mapping[str, float], agenda: Agenda, path: Path) -
         criteria = agenda.criteria_of(priority)
         groups[f"the criteria of {priority}"] = {c.id: c.weight for c in criteria}
     problems = []
-    text = read_text(path)
+    text = read_text(origin) if isinstance(origin, Path) else None
     for group, nominal in groups.items():
         given = [key for key in nominal if key in weights]
         total = sum(weights.get(key, weight) for key, weight in nominal.items())
@@ -102,6 +122,7 @@ def _unusable_groups(weights: Mapping[str, float], agenda: Agenda, path: Path) -
                 f"the weights of {group} add up to more than {sys.float_info.max:.4g}; "
                 "use smaller numbers (only their ratios count)"
             )
-        line = line_of_key(text, given[0])
-        problems.append(Problem(str(path), line, record=given[0], field="weight", message=message))
+        problems.append(
+            Problem(str(origin), _line(text, given[0]), given[0], "weight", message=message)
+        )
     return problems

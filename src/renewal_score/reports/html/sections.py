@@ -436,6 +436,7 @@ def method_section(card: Scorecard) -> str:
         ("Evidence records loaded", str(manifest.evidence_records)),
         ("Newest evidence counted", esc(newest)),
         ("Evidence SHA-256", f'<code class="hash">{esc(manifest.evidence_sha256)}</code>'),
+        ("Agenda", f"<code>{esc(manifest.agenda)}</code>"),
         ("Aggregation of criteria", esc(manifest.criteria_aggregation)),
         ("Aggregation of priorities", esc(manifest.priorities_aggregation)),
         ("Minimum grade probability", esc(f"{manifest.min_grade:g}")),
@@ -444,6 +445,7 @@ def method_section(card: Scorecard) -> str:
     ]
     manifest_html = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in manifest_items)
     facts = [
+        ("Agenda", f"{esc(method.agenda_title)} <code>{esc(method.agenda)}</code>"),
         ("Aggregation", esc(method.aggregation)),
         (
             "Status bands",
