@@ -28,14 +28,6 @@ from renewal_score.errors import UsageError, did_you_mean
 from renewal_score.escaping import echo
 from renewal_score.loading import Checked, MethodChoice, RunRequest, Sources, check, load
 from renewal_score.method import MethodSettings, RankBy, Unrated
-from renewal_score.models import (
-    AgendaDefinition,
-    Criterion,
-    Evidence,
-    Observation,
-    Priority,
-    Subject,
-)
 
 if TYPE_CHECKING:
     from renewal_score.plugins import PluginHost
@@ -45,11 +37,10 @@ if TYPE_CHECKING:
 __all__ = ["RunArguments", "compare", "score", "sensitivity", "trend"]
 
 PathLike = str | os.PathLike[str]
-Record = (
-    Evidence | Observation | Subject | Priority | Criterion | AgendaDefinition | Mapping[str, Any]
-)
-"""A record given as a Python object: a model, or a mapping validated as a data file's
-record (an observation if it has a ``value``, else an evidence record)."""
+Record = BaseModel | Mapping[str, Any]
+"""A record given as a Python object: a model of ``renewal_score.models`` (an evidence
+record, observation, subject, priority, criterion or agenda), or a mapping validated as a
+data file's record (an observation if it has a ``value``, else an evidence record)."""
 EvidenceSource = PathLike | Record
 """A data file or folder of them, or a record."""
 
@@ -165,10 +156,11 @@ def run_request(as_of: dt.date, subject: str | None, arguments: RunArguments) ->
     for name in arguments:
         if name not in known:
             raise TypeError(f"unexpected argument {name!r}{did_you_mean(name, known)}")
+    given = _evidence(arguments)
     sources = Sources(
         plugin_dirs=tuple(Path(d) for d in arguments.get("plugin_dirs", ())),
-        evidence=tuple(Path(s) for s in _evidence(arguments) if isinstance(s, str | os.PathLike)),
-        records=tuple(s for s in _evidence(arguments) if not isinstance(s, str | os.PathLike)),
+        evidence=tuple(Path(s) for s in given if isinstance(s, str | os.PathLike)),
+        records=tuple(s for s in given if not isinstance(s, str | os.PathLike)),
         keep_going=arguments.get("keep_going", False),
         allowed_plugins=_names(arguments.get("plugins")),
         host=arguments.get("host"),

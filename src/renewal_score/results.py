@@ -9,16 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from renewal_score.method import MethodSettings
 from renewal_score.models import (
-    Criterion,
-    Evidence,
     Frozen,
     Identifier,
-    Observation,
-    Priority,
     Subject,
 )
 
@@ -407,16 +403,3 @@ RECORD_COLUMNS = (
 """Columns of ``Scorecard.to_records()`` and of the CSV report, in order (documented in the
 README); ``criterion_evidence`` holds the deciding record ids separated by spaces; the change
 columns are filled when the scorecard explains what changed since an earlier date."""
-
-
-def schema_models() -> dict[str, type[BaseModel]]:
-    """Models whose JSON Schema the command line prints, by name."""
-    return {
-        "subject": Subject,
-        "priority": Priority,
-        "criterion": Criterion,
-        "evidence": Evidence,
-        "observation": Observation,
-        "method": MethodSettings,
-        "scorecard": Scorecard,
-    }

@@ -7,15 +7,27 @@ import math
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import Field, RootModel
 
 from renewal_score.datafiles import line_of_key, parse_toml, read_text
 from renewal_score.errors import DataError, Problem, did_you_mean
 from renewal_score.escaping import echo
 from renewal_score.locating import reading
+from renewal_score.models import Identifier
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
+
+
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class WeightsFile(RootModel[dict[Identifier, Weight]]):
+    """A weights file: priority or criterion ids, each with a finite, non-negative weight
+    (in TOML, ``security = 2`` or ``"coercion.trade-architecture" = 0.5``). Only the ratios
+    of a group's weights count; a group's weights must not all be zero."""
 
 
 def read_weights(path: Path) -> dict[str, float]:

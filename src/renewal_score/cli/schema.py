@@ -7,14 +7,59 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from renewal_score.cli import parents
 from renewal_score.cli.pipeline import Output
-from renewal_score.results import schema_models
+from renewal_score.method import MethodSettings
+from renewal_score.models import (
+    AgendaDefinition,
+    Criterion,
+    Evidence,
+    Frozen,
+    Observation,
+    Priority,
+    Subject,
+)
+from renewal_score.results import Scorecard
+from renewal_score.weightsfile import WeightsFile
 
 FORMATS = ("json",)
 
 
 HELP = "print a model's JSON Schema"
+
+
+class DataFile(Frozen):
+    """A data file (TOML, or JSON as an object): arrays of records of each kind, all
+    optional; a JSON file may instead be an array of evidence records, a JSON Lines file
+    holds one evidence record per line, a CSV file one per row."""
+
+    agendas: list[AgendaDefinition] = Field(default_factory=list)
+    subjects: list[Subject] = Field(default_factory=list)
+    priorities: list[Priority] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+    reviewed: str | None = Field(
+        default=None, description="When the file's records were last checked: YYYY-MM-DD."
+    )
+
+
+def schema_models() -> dict[str, type[BaseModel]]:
+    """Models whose JSON Schema the command line prints, by name."""
+    return {
+        "agenda": AgendaDefinition,
+        "subject": Subject,
+        "priority": Priority,
+        "criterion": Criterion,
+        "evidence": Evidence,
+        "observation": Observation,
+        "data-file": DataFile,
+        "weights": WeightsFile,
+        "method": MethodSettings,
+        "scorecard": Scorecard,
+    }
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
