@@ -134,7 +134,10 @@ class Run:
 @pytest.fixture(scope="module")
 def default() -> Run:
     inputs = load_inputs()
-    return Run(build_scorecard(checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF)), checked_agenda(inputs))
+    return Run(
+        build_scorecard(checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF)),
+        checked_agenda(inputs),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +200,9 @@ def hostile_plugin() -> StaticPlugin:
 @pytest.fixture(scope="module")
 def hostile() -> Run:
     inputs = load_inputs(host=make_host(hostile_plugin()))
-    card = build_scorecard(checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="HOST"))
+    card = build_scorecard(
+        checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="HOST")
+    )
     card = card.model_copy(
         update={"skipped_plugins": (SkippedPlugin(name=HOSTILE, reason=HOSTILE),)}
     )
@@ -442,7 +447,9 @@ def test_trend_draws_a_line_chart_of_the_index_and_each_priority(
 def test_indicator_criteria_list_their_observations() -> None:
     data = Path(__file__).parent / "data" / "hdi"
     inputs = load_inputs([data], host=make_host())
-    card = build_scorecard(checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="CAN"))
+    card = build_scorecard(
+        checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="CAN")
+    )
     page = Page(render_html(card, agenda=checked_agenda(inputs)))
     assert page.errors == []
     rows = [e for e in page.find("tr") if e.attrs.get("id", "").startswith("evidence-")]

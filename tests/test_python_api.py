@@ -59,7 +59,9 @@ def test_evidence_may_be_a_path_text_a_model_a_dict_or_an_iterable_of_them(tmp_p
     ]
     plain = renewal_score.score(as_of=DATE, method=FAST)
     assert cards[0].manifest.evidence_records == plain.manifest.evidence_records + 1
-    assert "mine-1" in next(p for p in cards[0].priorities if p.id == "security").criteria[0].records
+    assert (
+        "mine-1" in next(p for p in cards[0].priorities if p.id == "security").criteria[0].records
+    )
     assert all(c == cards[0] for c in cards)
 
 
@@ -75,8 +77,14 @@ def test_an_invalid_record_given_from_python_is_located_by_its_position() -> Non
 @pytest.mark.parametrize(
     ("weights", "message"),
     [
-        ({"securty": 2}, "record securty: id: is neither a priority nor a criterion; did you mean 'security'?"),
-        ({"security": float("nan")}, "record security: weight: nan is not a finite, non-negative weight"),
+        (
+            {"securty": 2},
+            "record securty: id: is neither a priority nor a criterion; did you mean 'security'?",
+        ),
+        (
+            {"security": float("nan")},
+            "record security: weight: nan is not a finite, non-negative weight",
+        ),
         ({"security": -0.1}, "record security: weight: -0.1 is not a finite, non-negative weight"),
     ],
 )

@@ -265,12 +265,14 @@ def _replaceable(
     replace: bool,
     replaced: set[str],
 ) -> list[tuple[Location, RecordT]]:
-    """The records, plugins' first; with ``replace``, without the plugins' records whose id
-    a file's record has (added to ``replaced``)."""
+    """The records, plugins' first; with ``replace``, without the plugins' records that a
+    file's record of the same id and other content replaces (their ids added to
+    ``replaced``)."""
     if replace:
-        file_ids = {record.id for _, record in from_files}
-        replaced.update(r.id for _, r in from_plugins if r.id in file_ids)
-        from_plugins = [(n, r) for n, r in from_plugins if r.id not in file_ids]
+        from_file = {record.id: record for _, record in from_files}
+        replacing = {r.id for _, r in from_plugins if from_file.get(r.id, r) != r}
+        replaced.update(replacing)
+        from_plugins = [(n, r) for n, r in from_plugins if r.id not in replacing]
     return _located(from_plugins, from_files)
 
 
@@ -327,13 +329,18 @@ def _checked_evidence(
 def _unique_rows(
     everything: EvidenceRecords, problems: list[Problem], replaceable: int
 ) -> tuple[list[int] | None, set[str]]:
-    """The rows to keep (None: all), each id once (as ``_unique``, on columns), without the
-    first ``replaceable`` rows (the plugins') whose id a later row has; and those ids."""
+    """The rows to keep (None: all), each id once (as ``_unique``, on columns), without those
+    of the first ``replaceable`` rows (the plugins') that a later row of the same id and
+    other content replaces; and the ids replaced."""
     ids = everything.columns.id
-    later = set(ids[replaceable:]) if replaceable else set()
-    replaced = {ids[row] for row in range(replaceable) if ids[row] in later}
-    if not replaced and len(set(ids)) == len(ids):
-        return None, replaced
+    if len(set(ids)) == len(ids):
+        return None, set()
+    later = {record_id: row for row, record_id in enumerate(ids) if row >= replaceable}
+    replaced = {
+        ids[row]
+        for row in range(replaceable)
+        if ids[row] in later and everything[row] != everything[later[ids[row]]]
+    }
     first: dict[str, int] = {}
     keep = []
     for position, record_id in enumerate(ids):
