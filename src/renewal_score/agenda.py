@@ -22,25 +22,20 @@ from typing import TypeVar
 
 from pydantic import TypeAdapter
 
+from renewal_score import models
 from renewal_score.datafiles import DataSet, evidence_list
 from renewal_score.errors import DataError, Location, Problem, UsageError, did_you_mean
 from renewal_score.escaping import echo
-from renewal_score.models import (
-    AgendaDefinition,
-    Criterion,
-    Evidence,
-    Observation,
-    Priority,
-    Subject,
-)
+from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
 from renewal_score.records import Batch, EvidenceRecords, ModelBatch
 
 RecordT = TypeVar(
-    "RecordT", bound=AgendaDefinition | Subject | Priority | Criterion | Evidence | Observation
+    "RecordT",
+    bound=models.AgendaDefinition | Subject | Priority | Criterion | Evidence | Observation,
 )
 
-IMPLICIT_AGENDA = AgendaDefinition(id="default", title="Agenda")
+IMPLICIT_AGENDA = models.AgendaDefinition(id="default", title="Agenda")
 """The agenda of every priority when no plugin or file declares one."""
 
 
@@ -71,9 +66,9 @@ class Agenda:
     observations: tuple[Observation, ...] = ()
     measured: dict[str, Location] = field(default_factory=dict)
     """Where each observation came from (plugin or file and line), by id."""
-    definition: AgendaDefinition = IMPLICIT_AGENDA
+    definition: models.AgendaDefinition = IMPLICIT_AGENDA
     """The agenda scored: its id, title and aggregation methods."""
-    declared: dict[str, AgendaDefinition] = field(default_factory=dict)
+    declared: dict[str, models.AgendaDefinition] = field(default_factory=dict)
     """Every agenda declared, by id, in the order declared (the first is the default)."""
     choice: AgendaChoice = DEFAULT_CHOICE
     replaced: tuple[str, ...] = ()
@@ -212,7 +207,10 @@ def collect_agenda(
 
 
 Definitions = tuple[
-    dict[str, AgendaDefinition], dict[str, Subject], dict[str, Priority], dict[str, Criterion]
+    dict[str, models.AgendaDefinition],
+    dict[str, Subject],
+    dict[str, Priority],
+    dict[str, Criterion],
 ]
 
 
@@ -246,7 +244,9 @@ def _located(
     return [*((plugin_location(name), r) for name, r in from_plugins), *from_files]
 
 
-def _chosen(agendas: dict[str, AgendaDefinition], choice: AgendaChoice) -> AgendaDefinition:
+def _chosen(
+    agendas: dict[str, models.AgendaDefinition], choice: AgendaChoice
+) -> models.AgendaDefinition:
     """The agenda asked for (UsageError if none is declared with its id), else the first
     declared, else the implicit one."""
     if choice.agenda is None:

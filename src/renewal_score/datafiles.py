@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from renewal_score import models
 from renewal_score.errors import DataError, Location, Problem, UsageError, did_you_mean
 from renewal_score.escaping import clipped, echo
 from renewal_score.evidence_csv import read_rows, write_rows
@@ -34,7 +35,6 @@ from renewal_score.locating import (
     toml_table_lines,
 )
 from renewal_score.models import (
-    AgendaDefinition,
     Criterion,
     Evidence,
     Observation,
@@ -88,7 +88,7 @@ Tables = dict[str, list[RawRecord]]
 """Records of a data file by kind: subjects, priorities, criteria, evidence."""
 
 MODELS: dict[str, type[BaseModel]] = {
-    "agendas": AgendaDefinition,
+    "agendas": models.AgendaDefinition,
     "subjects": Subject,
     "priorities": Priority,
     "criteria": Criterion,
@@ -283,7 +283,7 @@ def data_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 class DataSet:
     """Records read from data files, each with the file and line that defined it."""
 
-    agendas: list[tuple[Location, AgendaDefinition]] = field(default_factory=list)
+    agendas: list[tuple[Location, models.AgendaDefinition]] = field(default_factory=list)
     subjects: list[tuple[Location, Subject]] = field(default_factory=list)
     priorities: list[tuple[Location, Priority]] = field(default_factory=list)
     criteria: list[tuple[Location, Criterion]] = field(default_factory=list)
@@ -457,7 +457,7 @@ class DataPlugin:
         return data
 
     @hookimpl
-    def register_agendas(self) -> list[AgendaDefinition]:
+    def register_agendas(self) -> list[models.AgendaDefinition]:
         return [record for _, record in self._data.agendas]
 
     @hookimpl

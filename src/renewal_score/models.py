@@ -115,22 +115,18 @@ AggregationName = Annotated[str, StringConstraints(min_length=1, max_length=120)
 class AgendaDefinition(Frozen):
     """A set of priorities scored together, and how its scores are aggregated.
 
-    A run scores one agenda; its priorities name it (``Priority.agenda``). An index that
-    needs a geometric mean declares it here, so that no run can forget it.
+    A run scores one agenda; its priorities name it (``Priority.agenda``).
+    ``criteria_aggregation`` combines each priority's criteria into its score,
+    ``priorities_aggregation`` the priorities into the overall index: each an aggregation
+    method's name (arithmetic, geometric, minimum, or a plugin's). An index that needs a
+    geometric mean declares it here, so that no run can forget it.
     """
 
     id: Identifier
     title: Text
     description: str = ""
-    criteria_aggregation: AggregationName = Field(
-        default="arithmetic",
-        description="How a priority's criteria are combined into its score: an aggregation "
-        "method's name (arithmetic, geometric, minimum, or a plugin's).",
-    )
-    priorities_aggregation: AggregationName = Field(
-        default="arithmetic",
-        description="How the priorities are combined into the overall index.",
-    )
+    criteria_aggregation: AggregationName = "arithmetic"
+    priorities_aggregation: AggregationName = "arithmetic"
 
 
 class Subject(Frozen):

@@ -32,7 +32,7 @@ from typing import Any, Literal, TypeVar
 import pluggy
 from pydantic import BaseModel
 
-from renewal_score import __version__, hookspecs
+from renewal_score import __version__, hookspecs, models
 from renewal_score.datafiles import RawRecord, validate_records
 from renewal_score.errors import (
     Location,
@@ -51,14 +51,7 @@ from renewal_score.hookcalls import (
     guarded_plugin,
 )
 from renewal_score.method import ScoringContext
-from renewal_score.models import (
-    AgendaDefinition,
-    Criterion,
-    Evidence,
-    Observation,
-    Priority,
-    Subject,
-)
+from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.results import Assessment
 
 ENTRY_POINT_GROUP = "renewal_score"
@@ -159,9 +152,9 @@ class PluginHost:
         finally:
             self._returns = outer
 
-    def agendas(self, problems: list[Problem]) -> list[tuple[str, AgendaDefinition]]:
+    def agendas(self, problems: list[Problem]) -> list[tuple[str, models.AgendaDefinition]]:
         """Every plugin's ``register_agendas``, as (plugin name, record) pairs."""
-        return self._records(self.manager.hook.register_agendas, AgendaDefinition, problems)
+        return self._records(self.manager.hook.register_agendas, models.AgendaDefinition, problems)
 
     def subjects(self, problems: list[Problem]) -> list[tuple[str, Subject]]:
         """Every plugin's ``register_subjects``, as (plugin name, record) pairs."""
@@ -392,20 +385,26 @@ def _modules(
 
 
 def _entry_points() -> list[tuple[PluginInfo, Callable[[], object]]]:
-    """The plugins of entry points, by name; those of this distribution are the built-ins."""
+    """The plugins of entry points: this distribution's (the built-ins), then the others."""
     found = []
-    for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=_load_order):
         distribution = entry_point.dist
         name = distribution.name if distribution else "?"
-        own = _canonical(name) == DISTRIBUTION
         info = PluginInfo(
             entry_point.name,
-            "built-in" if own else "entry point",
+            "built-in" if _canonical(name) == DISTRIBUTION else "entry point",
             f"{name}: {entry_point.value}",
             distribution.version if distribution else "",
         )
         found.append((info, entry_point.load))
     return found
+
+
+def _load_order(entry_point: metadata.EntryPoint) -> tuple[bool, str]:
+    """Built-ins first, then the others; each by name (build backends sort entry points)."""
+    distribution = entry_point.dist
+    own = distribution is not None and _canonical(distribution.name) == DISTRIBUTION
+    return not own, entry_point.name
 
 
 def _canonical(distribution: str) -> str:

@@ -7,10 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from renewal_score.cli import parents
 from renewal_score.cli.pipeline import Output
+from renewal_score.datafiles import MODELS
 from renewal_score.method import MethodSettings
 from renewal_score.models import (
     AgendaDefinition,
@@ -30,20 +31,21 @@ FORMATS = ("json",)
 HELP = "print a model's JSON Schema"
 
 
-class DataFile(Frozen):
-    """A data file (TOML, or JSON as an object): arrays of records of each kind, all
-    optional; a JSON file may instead be an array of evidence records, a JSON Lines file
-    holds one evidence record per line, a CSV file one per row."""
+DATA_FILE_FIELDS: dict[str, Any] = {
+    table: (list[model], Field(default_factory=list))  # type: ignore[valid-type]
+    for table, model in MODELS.items()
+}
+"""One optional array per table that data files may hold."""
 
-    agendas: list[AgendaDefinition] = Field(default_factory=list)
-    subjects: list[Subject] = Field(default_factory=list)
-    priorities: list[Priority] = Field(default_factory=list)
-    criteria: list[Criterion] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
-    observations: list[Observation] = Field(default_factory=list)
-    reviewed: str | None = Field(
-        default=None, description="When the file's records were last checked: YYYY-MM-DD."
-    )
+DataFile = create_model(
+    "DataFile",
+    __base__=Frozen,
+    __doc__="A data file (TOML, or JSON as an object): arrays of records of each kind, all "
+    "optional; a JSON file may instead be an array of evidence records, a JSON Lines file "
+    "holds one evidence record per line, a CSV file one per row.",
+    reviewed=(str | None, Field(default=None, description="When the records were last checked.")),
+    **DATA_FILE_FIELDS,
+)
 
 
 def schema_models() -> dict[str, type[BaseModel]]:
