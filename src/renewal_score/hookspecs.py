@@ -120,7 +120,7 @@ def score_criterion(
 ) -> Assessment | None:
     """Score one criterion from its evidence, by the plugin's own logic.
 
-    A first-result hook: called once per criterion and run, after evidence and observations
+    Called once per criterion and run (a first-result hook), after evidence and observations
     are filtered to the subject, the as-of date, the grade threshold of the run and the
     criterion's recency rule (``valid_years``), and sorted by effective date (on one date,
     advances before setbacks, then by id). The first implementation that

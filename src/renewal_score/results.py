@@ -282,6 +282,18 @@ class Changes(Frozen):
     )
 
 
+READING_GUIDE = (
+    "Reading the figures: a score (0-100) is where the evidence, taken at its word, puts an "
+    "item; 5-95 % is the range its score takes when any report may be wrong (each report holds "
+    "with the probability its Admiralty grade gives); certainty is the probability that what "
+    "the report says holds (a criterion's level, a priority's status), high when very likely "
+    "(0.9 or more), medium when likely (0.66 or more), else low. 'First in' is the share of "
+    "draws in which a priority is where action is most needed first. A criterion without "
+    "evidence counts as the method's rule for missing evidence says."
+)
+"""What the figures mean: printed in the text and Markdown reports, part of the JSON."""
+
+
 class Scorecard(Frozen):
     """The complete, self-describing result of one scoring run."""
 
@@ -309,6 +321,7 @@ class Scorecard(Frozen):
         default=None, description="What changed since an earlier date, when asked for."
     )
     manifest: Manifest
+    reading_guide: str = Field(default=READING_GUIDE, description="What the figures mean.")
 
     def not_counted(self) -> list[tuple[int, str]]:
         """Records loaded but left out of this run, as (count, why) for each reason that applies."""

@@ -183,7 +183,8 @@ def _check_properties(host: PluginHost, agenda: Agenda, max_examples: int) -> No
         extra = data.draw(generated.supporting(target, records))
         before = _score_of(card, target.id)
         after = _score_of(scorecard([*records, extra]), target.id)
-        assert (after or 0) >= (before or 0), f"a record supporting {target.id} lowered it"
+        supporting = "a concrete advance" if target.indicator is None else "a newer observation"
+        assert (after or 0) >= (before or 0), f"{supporting} lowered {target.id}"
 
     properties()
 

@@ -123,7 +123,7 @@ def _unusable_groups(
     problems = []
     text = read_text(origin) if isinstance(origin, Path) else None
     for group, nominal in groups.items():
-        given = [key for key in nominal if key in weights]
+        given = [key for key in weights if key in nominal]  # in the order given
         total = sum(weights.get(key, weight) for key, weight in nominal.items())
         if not given or 0 < total <= sys.float_info.max:
             continue
