@@ -21,6 +21,18 @@ LAST_DAY = dt.date(2099, 12, 30)
 """The last date of the generated records; the supporting record comes the day after."""
 GRADES = [f"{reliability}{credibility}" for reliability in "ABCDEF" for credibility in "123456"]
 SOURCE = Source(title="Generated")
+EVIDENCE = Evidence(
+    id="check",
+    subject=SUBJECT.id,
+    criterion="check",
+    date="2000",
+    statement="Generated record.",
+    level="check",
+    kind="concrete",
+    source=SOURCE,
+    grade="A1",
+)
+"""What every generated evidence record has; each is a copy with the fields drawn."""
 
 
 def _record_id(draw: st.DrawFn) -> str:
@@ -34,17 +46,11 @@ def evidence(draw: st.DrawFn, criterion: Criterion, supporting: bool = False) ->
     effect = "advance" if supporting else draw(st.sampled_from(["advance", "setback"]))
     concrete = supporting or level.needs_concrete or draw(st.booleans())
     day = LAST_DAY + dt.timedelta(days=1) if supporting else draw(_dates())
-    return Evidence(
-        id=_record_id(draw),
-        subject=SUBJECT.id,
-        criterion=criterion.id,
-        date=day.isoformat(),
-        statement="Generated record.",
-        level=level.id,
-        effect=effect,
-        kind="concrete" if concrete else "declaratory",
-        source=SOURCE,
-        grade=draw(st.sampled_from(GRADES)),
+    drawn = {"id": _record_id(draw), "criterion": criterion.id, "date": day.isoformat()}
+    return EVIDENCE.model_copy(
+        update=drawn
+        | {"level": level.id, "effect": effect, "grade": draw(st.sampled_from(GRADES))}
+        | {"kind": "concrete" if concrete else "declaratory"}
     )
 
 

@@ -22,9 +22,15 @@ from typing import Any
 
 import pluggy
 
-from renewal_score import models
 from renewal_score.method import ScoringContext
-from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
+from renewal_score.models import (
+    AgendaDefinition,
+    Criterion,
+    Evidence,
+    Observation,
+    Priority,
+    Subject,
+)
 from renewal_score.results import Assessment
 
 PROJECT_NAME = "renewal_score"
@@ -35,7 +41,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
-def register_agendas() -> Sequence[models.AgendaDefinition | Mapping[str, Any]]:
+def register_agendas() -> Sequence[AgendaDefinition | Mapping[str, Any]]:
     """Declare agendas: sets of priorities scored together, each with its aggregation methods.
 
     Called once per run, before priorities are collected. A run scores one agenda: the one
