@@ -195,3 +195,14 @@ def test_plugins_counts_observations(tmp_path: Path) -> None:
     rows = cli_json(tmp_path, "plugins", "--plugins-dir", folder.parent)
     row = next(r for r in rows if r["name"] == "hdi_index")
     assert (row["agendas"], row["observations"], row["evidence"]) == (["hdi"], 16, 0)
+
+
+def test_an_agenda_declaring_an_unknown_aggregation_is_named(tmp_path: Path) -> None:
+    data = tmp_path / "index.toml"
+    data.write_text(
+        '[[agendas]]\nid = "idx"\ntitle = "Index"\ncriteria_aggregation = "harmonic"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("report", "--evidence", data, "--agenda", "idx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "agenda 'idx' declares unknown aggregation 'harmonic' (known: " in result.stderr
