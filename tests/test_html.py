@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from renewal_score.agenda import Agenda
-from renewal_score.api import checked_agenda, load_inputs, run
+from renewal_score.engine import build_scorecard
+from renewal_score.loading import checked_agenda, load_inputs
 from renewal_score.options import RunOptions
 from renewal_score.reports.html import render_html
 from renewal_score.reports.html.page import CSP, anchor_id, safe_url
@@ -133,7 +134,10 @@ class Run:
 @pytest.fixture(scope="module")
 def default() -> Run:
     inputs = load_inputs()
-    return Run(run(inputs, RunOptions(as_of=AS_OF)), checked_agenda(inputs))
+    return Run(
+        build_scorecard(checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF)),
+        checked_agenda(inputs),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +200,9 @@ def hostile_plugin() -> StaticPlugin:
 @pytest.fixture(scope="module")
 def hostile() -> Run:
     inputs = load_inputs(host=make_host(hostile_plugin()))
-    card = run(inputs, RunOptions(as_of=AS_OF, subject="HOST"))
+    card = build_scorecard(
+        checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="HOST")
+    )
     card = card.model_copy(
         update={"skipped_plugins": (SkippedPlugin(name=HOSTILE, reason=HOSTILE),)}
     )
@@ -441,7 +447,9 @@ def test_trend_draws_a_line_chart_of_the_index_and_each_priority(
 def test_indicator_criteria_list_their_observations() -> None:
     data = Path(__file__).parent / "data" / "hdi"
     inputs = load_inputs([data], host=make_host())
-    card = run(inputs, RunOptions(as_of=AS_OF, subject="CAN"))
+    card = build_scorecard(
+        checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="CAN")
+    )
     page = Page(render_html(card, agenda=checked_agenda(inputs)))
     assert page.errors == []
     rows = [e for e in page.find("tr") if e.attrs.get("id", "").startswith("evidence-")]
@@ -543,7 +551,8 @@ def test_safe_url(url: str, linked: bool) -> None:
 
 RENDER_DEFAULT = """
 import datetime as dt, sys
-from renewal_score.api import checked_agenda, load_inputs, run
+from renewal_score.engine import build_scorecard
+from renewal_score.loading import checked_agenda, load_inputs
 from renewal_score.options import RunOptions
 from renewal_score.reports.html import render_html
 from renewal_score.trend import dates, trend
@@ -551,7 +560,7 @@ as_of = dt.date(2025, 5, 1)
 inputs = load_inputs()
 agenda = checked_agenda(inputs)
 options = RunOptions(as_of=as_of)
-card = run(inputs, options)
+card = build_scorecard(checked_agenda(inputs), inputs.host, options)
 history = trend(agenda, inputs.host, options, dates(dt.date(2023, 1, 1), as_of, "quarter"), "quarter")
 intervals = {p.id: (p.score - 5, p.score, p.score + 4) for p in card.priorities}
 sys.stdout.buffer.write(render_html(card, agenda=agenda, trend=history, intervals=intervals).encode())

@@ -227,7 +227,8 @@ def test_nominal_equals_the_engine_for_the_builtin_data(
     assert builtin_problem.priorities[result.nominal_top] == card.ranking[0]
     shown = result.to_dict()["uncertainty"]["subjects"]["CAN-JPN"]
     assert shown["overall"]["nominal"] == card.overall.score
-    assert shown["priorities"]["security"]["nominal"] == card.priorities[0].score
+    security = next(p for p in card.priorities if p.id == "security")
+    assert shown["priorities"]["security"]["nominal"] == security.score
 
 
 @pytest.mark.parametrize("method", [0, 1, 2])

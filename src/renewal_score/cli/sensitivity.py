@@ -7,20 +7,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from renewal_score.cli import parents
-from renewal_score.cli.pipeline import (
-    Checked,
-    Output,
-    RunRequest,
-    check,
-    grade_support,
-    load,
-    unknown,
-)
-from renewal_score.errors import UsageError
+from renewal_score.cli.pipeline import Checked, Output, RunRequest, check, load
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
@@ -38,7 +29,7 @@ DESCRIPTION = (
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
-    uses = [shared.inputs, shared.output, shared.as_of, shared.method]
+    uses = [shared.inputs, shared.agenda, shared.output, shared.as_of, shared.method]
     parser = shared.command(commands, "sensitivity", request_from, uses, HELP, DESCRIPTION)
     parser.add_argument("--samples", type=_positive, default=1000, metavar="N")
     parser.add_argument("--seed", type=int, default=0, metavar="S")
@@ -79,28 +70,23 @@ def _positive(text: str) -> int:
 
 
 def request_from(args: argparse.Namespace) -> SensitivityRequest:
-    from renewal_score.sensitivity import METHODS, SensitivitySettings
+    from renewal_score.analysis import sensitivity_settings
 
     method = parents.method_from(args)
-    nominal = method.criteria_aggregation
-    if nominal != method.priorities_aggregation or nominal not in METHODS:
-        raise UsageError(
-            "sensitivity varies one aggregation method for both levels among "
-            f"{', '.join(METHODS)}; give one of them with --aggregation"
-        )
-    try:
-        settings = SensitivitySettings(
-            samples=args.samples, seed=args.seed, weight_band=args.band, dirichlet=args.dirichlet
-        )
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    settings = sensitivity_settings(args.samples, args.seed, args.band, args.dirichlet)
     bars = [
         parents.check_grade(g.strip(), "--grade-bars")
         for g in args.grade_bars.split(",")
         if g.strip()
     ]
     return SensitivityRequest(
-        run=RunRequest(parents.sources_from(args), parents.as_of_from(args), args.subject, method),
+        run=RunRequest(
+            parents.sources_from(args),
+            parents.as_of_from(args),
+            args.subject,
+            method,
+            parents.agenda_from(args),
+        ),
         settings=settings,
         grade_bars=tuple(bars),
         all_subjects=args.all_subjects,
@@ -122,50 +108,21 @@ class SensitivityRequest:
     all_subjects: bool = False
     """Also report the intervals of every other subject."""
 
-    def prepare(self) -> tuple[Checked, str, tuple[float, ...]]:
-        """The focus subject (checked), and the evidence grade bars sampled: the nominal one
-        first, then those of --grade-bars under the method loaded."""
-        from renewal_score.selection import default_subject
+    def prepare(self) -> Checked:
+        """The run, its subject the focus: the one whose recommendation is analysed."""
+        from renewal_score.analysis import focused
 
-        checked = check(load(self.run.sources, self.run.method), self.run)
-        agenda, options = checked.agenda, checked.options
-        focus = self.run.subject or default_subject(agenda)
-        if focus not in agenda.subjects:
-            raise UsageError(unknown("subject", focus, agenda.subjects))
-        bars = [grade_support(options.method, grade) for grade in self.grade_bars]
-        thresholds = tuple(dict.fromkeys([options.min_grade, *bars]))  # nominal first, once
-        return replace(checked, options=replace(options, subject=focus)), focus, thresholds
+        return focused(check(load(self.run.sources, self.run.method), self.run))
 
-    def compute(
-        self, stage: tuple[Checked, str, tuple[float, ...]]
-    ) -> tuple[dict[str, Any], Scorecard | None, Agenda]:
+    def compute(self, checked: Checked) -> tuple[dict[str, Any], Scorecard | None, Agenda]:
         """The analysis's summary; for HTML also the scorecard, which shows the intervals."""
-        from renewal_score.engine import build_scorecard
-        from renewal_score.reports.sensitivity import sensitivity_summary
-        from renewal_score.sensitivity import METHODS, build_problem, run_sensitivity
+        from renewal_score.analysis import analyse
+        from renewal_score.api import scorecard
 
-        checked, focus, thresholds = stage
-        agenda, options = checked.agenda, checked.options
-        nominal = options.criteria_aggregation
-        problem = build_problem(
-            agenda,
-            checked.loaded.host,
-            as_of=options.as_of,
-            focus=focus,
-            subjects=list(agenda.subjects) if self.all_subjects else [focus],
-            thresholds=thresholds,
-            methods=(nominal, *(m for m in METHODS if m != nominal)),
-            weights=options.weights,
-            method=options.method,
-        )
         progress = _progress_bar() if sys.stderr.isatty() else None
-        result = run_sensitivity(problem, self.settings, progress)
-        titles = {p.id: p.title for p in agenda.priorities.values()}
-        summary = sensitivity_summary(result.to_dict(), titles, options.as_of)
-        card = None
-        if self.output.format == "html":
-            card = build_scorecard(agenda, checked.loaded.host, options)
-        return summary, card, agenda
+        summary = analyse(checked, self.settings, self.grade_bars, self.all_subjects, progress)
+        card = scorecard(checked) if self.output.format == "html" else None
+        return summary, card, checked.agenda
 
     def render(self, result: tuple[dict[str, Any], Scorecard | None, Agenda], width: int) -> str:
         from renewal_score.reports.html import render_html

@@ -174,6 +174,7 @@ def method_lines(card: Scorecard) -> list[str]:
     credibility = " ".join(f"{k}={v:g}" for k, v in settings.credibility.items())
     bands = ", ".join(f"{k} from {v:g}" for k, v in settings.status_bands.items())
     return [
+        f"Agenda: {method.agenda_title} [{method.agenda}].",
         f"Aggregation: {method.aggregation}.",
         "Priority weights: "
         + ", ".join(f"{k} {v:.4f}" for k, v in method.priority_weights.items())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from renewal_score.reports.formatting import (
-    READING_GUIDE,
     TEXT_WIDTH,
     escape_markdown,
     fitted,
@@ -33,7 +32,7 @@ from renewal_score.reports.scorecard_tables import (
     priority_rows,
     step_rows,
 )
-from renewal_score.results import Scorecard
+from renewal_score.results import READING_GUIDE, Scorecard
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda

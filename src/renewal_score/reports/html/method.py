@@ -59,6 +59,7 @@ def _facts(card: Scorecard) -> str:
     settings = method.settings
     bands = ", ".join(f"{esc(k)} ≥ {v:g}" for k, v in settings.status_bands.items())
     facts = [
+        ("Agenda", f"{esc(method.agenda_title)} <code>{esc(method.agenda)}</code>"),
         ("Aggregation", esc(method.aggregation)),
         (
             "Status bands",
@@ -92,6 +93,7 @@ def _manifest(card: Scorecard) -> str:
         ("Evidence records loaded", str(manifest.evidence_records)),
         ("Newest evidence counted", esc(newest)),
         ("Evidence SHA-256", f'<code class="hash">{esc(manifest.evidence_sha256)}</code>'),
+        ("Agenda", f"<code>{esc(manifest.agenda)}</code>"),
         ("Aggregation of criteria", esc(manifest.criteria_aggregation)),
         ("Aggregation of priorities", esc(manifest.priorities_aggregation)),
         ("Minimum grade probability", esc(f"{manifest.min_grade:g}")),
