@@ -161,8 +161,9 @@ def register_formats() -> Mapping[str, Callable[..., str]]:
 
     Called once per run of ``report``, before scoring, to find the renderer asked for. Each
     renderer takes the scorecard (and, if it has a parameter named ``agenda``, the checked
-    ``renewal_score.agenda.Agenda`` behind it: rubrics and evidence records) and returns the
-    whole report as text; it must escape any text it takes from evidence, criteria or
+    ``renewal_score.agenda.Agenda`` behind it: rubrics and evidence records; if it has one
+    named ``width``, the column width for text tables: the terminal's, or 100) and returns
+    the whole report as text; it must escape any text it takes from evidence, criteria or
     plugins for its format. Names must be unique across plugins; the built-ins are ``text``,
     ``markdown``, ``json``, ``csv`` and ``html``.
 
