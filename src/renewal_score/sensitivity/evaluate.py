@@ -111,7 +111,8 @@ class Evaluator:
         shown = self.shown[rows.variants, subjects]
         priorities[~shown] = np.nan  # computed, and aggregated, but not shown
         overall[~self.overall_shown[rows.variants, subjects]] = np.nan
-        weights = rows.priority_weights / rows.priority_weights.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore"):  # all zero (a flip's factor 0): no weights
+            weights = rows.priority_weights / rows.priority_weights.sum(axis=1, keepdims=True)
         return Outcome(
             priorities=priorities,
             overall=overall,

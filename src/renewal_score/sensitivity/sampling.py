@@ -115,7 +115,8 @@ class Inputs:
                 ("priority_weight", problem.priorities, problem.priority_weights),
             ):
                 columns += [
-                    _Column(f"{kind}:{ids[i]}", kind, i) for i in np.flatnonzero(weights > 0).tolist()
+                    _Column(f"{kind}:{ids[i]}", kind, i)
+                    for i in np.flatnonzero(weights > 0).tolist()
                 ]
         for group, name in CHOICES.items():
             if settings.varies(group) and self.options(group) > 1:

@@ -173,7 +173,8 @@ def _indices(
     bounds = [share, 1 - share]
 
     def interval(values: FloatArray) -> FloatArray:
-        found: FloatArray = np.quantile(values[1:], bounds, axis=0).transpose(1, 2, 0)
+        with np.errstate(invalid="ignore"):  # outputs without variance: not usable anyway
+            found: FloatArray = np.quantile(values[1:], bounds, axis=0).transpose(1, 2, 0)
         return np.where(usable[:, None, None], found, np.nan)
 
     def estimate(values: FloatArray) -> FloatArray:
