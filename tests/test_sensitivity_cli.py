@@ -44,7 +44,17 @@ def test_the_default_text_shows_indices_with_intervals_and_what_to_gather(tmp_pa
     text = sensitivity(*SMALL, cwd=tmp_path)
     assert "Inputs with most effect on the overall index (indices, 95 % intervals)" in text
     header = next(line for line in text.splitlines() if line.startswith("input "))
-    assert header.split() == ["input", "total", "effect", "low", "high", "first", "order", "low", "high"]
+    assert header.split() == [
+        "input",
+        "total",
+        "effect",
+        "low",
+        "high",
+        "first",
+        "order",
+        "low",
+        "high",
+    ]
     card = build_scorecard(
         checked_agenda(load_inputs()),
         load_inputs().host,
@@ -62,7 +72,9 @@ def test_few_samples_are_flagged_in_every_format(tmp_path: Path) -> None:
     warning = "the sensitivity indices are not stable at 10 samples"
     assert f"renewal-score: warning: {warning}" in result.stderr
     assert warning in " ".join(result.stdout.split())
-    shown = json.loads(sensitivity("--as-of", AS_OF, "--samples", "10", "--format", "json", cwd=tmp_path))
+    shown = json.loads(
+        sensitivity("--as-of", AS_OF, "--samples", "10", "--format", "json", cwd=tmp_path)
+    )
     assert shown["warnings"][0].startswith(warning)
     index = shown["analysis"]["sensitivity"]["outputs"]["overall"]["indices"]["method"]
     low, high = index["first_order_interval"]
@@ -94,7 +106,16 @@ def test_csv_holds_every_table_with_numbers_as_numbers(tmp_path: Path) -> None:
     assert scores[1][0] == "security"
     float(scores[1][-1])  # a share of 1, not "56.3%"
     indices = tables["Sensitivity indices of every output"]
-    assert indices[0] == ["output", "input", "total effect", "low", "high", "first order", "low", "high"]
+    assert indices[0] == [
+        "output",
+        "input",
+        "total effect",
+        "low",
+        "high",
+        "first order",
+        "low",
+        "high",
+    ]
     outputs = {row[0] for row in indices[1:]}
     assert {"overall", "security", "status:overall", "status:security"} <= outputs
     assert all(float(cell) or True for row in indices[1:] for cell in row[2:] if cell)
@@ -109,7 +130,7 @@ def test_all_subjects_shows_in_every_format(tmp_path: Path, file_format: str) ->
     assert "highest" in output or "ranked_first" in output
 
 
-PLUGIN = '''
+PLUGIN = """
 from renewal_score.hookspecs import hookimpl
 
 
@@ -119,7 +140,7 @@ def register_aggregations():
         return sorted(values)[len(values) // 2]
 
     return {"median": median}
-'''
+"""
 
 
 def test_a_plugins_aggregation_is_an_option_and_the_nominal_method(tmp_path: Path) -> None:
@@ -128,7 +149,12 @@ def test_a_plugins_aggregation_is_an_option_and_the_nominal_method(tmp_path: Pat
     (folder / "medians.py").write_text(PLUGIN, encoding="utf-8")
     common = ("--plugins-dir", str(folder), *SMALL, "--format", "json")
     shown = json.loads(sensitivity(*common, cwd=tmp_path))
-    assert shown["analysis"]["settings"]["methods"] == ["arithmetic", "geometric", "minimum", "median"]
+    assert shown["analysis"]["settings"]["methods"] == [
+        "arithmetic",
+        "geometric",
+        "minimum",
+        "median",
+    ]
     nominal = json.loads(sensitivity(*common, "--aggregation", "median", cwd=tmp_path))
     assert nominal["analysis"]["settings"]["methods"][0] == "median"
     assert nominal["analysis"]["manifest"]["aggregation"] == "median"

@@ -86,7 +86,7 @@ def sensitivity_tables(
             ["item", "nominal", "median", "p05", "p95", "top recommendation"],
             rows,
         ),
-        _indices_table(analysis["sensitivity"], number, numeric),
+        *_indices_tables(analysis, number, numeric),
         _gather_table(summary["gather_next"], share, numeric),
         (
             "Remove one criterion (nominal settings)",
@@ -106,34 +106,45 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _indices_table(sensitivity: Mapping[str, Any], number: Cell, numeric: bool) -> Table:
-    """The indices with their intervals: of the overall index, the inputs with most effect
-    first; with ``numeric``, of every output, every input."""
-    headers = ["input", "total effect", "low", "high", "first order", "low", "high"]
+def _indices_tables(analysis: Mapping[str, Any], number: Cell, numeric: bool) -> list[Table]:
+    """The indices with their intervals: of the overall index and of the nominal top
+    recommendation's ranking first, the inputs with most effect first; with ``numeric``,
+    one table of every output and every input."""
+    sensitivity = analysis["sensitivity"]
     outputs = sensitivity["outputs"]
-    chosen = outputs if numeric else {"overall": outputs["overall"]}
-    rows = []
-    for output, found in chosen.items():
-        indices = found["indices"]
-        ranked = sorted(indices, key=lambda i: (-(indices[i]["total_effect"] or -1.0), i))
-        for name in ranked if numeric else ranked[:SHOWN_INPUTS]:
-            index = indices[name]
-            bounds = [
-                number(bound, 3)
-                for key in ("total_effect_interval", "first_order_interval")
-                for bound in (index[key] or [None, None])
-            ]
-            row = [name, number(index["total_effect"], 3), *bounds[:2]]
-            row += [number(index["first_order"], 3), *bounds[2:]]
-            rows.append([output, *row] if numeric else row)
-    level = int(100 * sensitivity["confidence"])
     if numeric:
-        return ("Sensitivity indices of every output", ["output", *headers], rows)
-    return (
-        f"Inputs with most effect on the overall index (indices, {level} % intervals)",
-        headers,
-        rows,
-    )
+        rows = [[name, *row] for name in outputs for row in _index_rows(outputs[name], number)]
+        return [("Sensitivity indices of every output", ["output", *INDEX_HEADERS], rows)]
+    level = int(100 * sensitivity["confidence"])
+    top = analysis["uncertainty"]["top_recommendation"]["nominal"]
+    return [
+        (
+            f"Inputs with most effect on {what} (indices, {level} % intervals)",
+            INDEX_HEADERS,
+            _index_rows(outputs[output], number)[:SHOWN_INPUTS],
+        )
+        for output, what in (
+            ("overall", "the overall index"),
+            (f"first:{top}", f"whether {top} ranks first"),
+        )
+    ]
+
+
+INDEX_HEADERS = ["input", "total effect", "low", "high", "first order", "low", "high"]
+
+
+def _index_rows(output: Mapping[str, Any], number: Cell) -> list[list[Any]]:
+    """Each input's indices and intervals for one output, the largest total effect first."""
+    indices = output["indices"]
+    rows = []
+    for name in sorted(indices, key=lambda i: (-(indices[i]["total_effect"] or -1.0), i)):
+        index = indices[name]
+        cells = [name]
+        for key in ("total_effect", "first_order"):
+            low, high = index[f"{key}_interval"] or (None, None)
+            cells += [number(index[key], 3), number(low, 3), number(high, 3)]
+        rows.append(cells)
+    return rows
 
 
 def _gather_table(gather: Sequence[Mapping[str, Any]], share: Cell, numeric: bool) -> Table:

@@ -66,15 +66,22 @@ class SensitivityResult:
 
 
 def output_names(problem: SensitivityProblem) -> tuple[str, ...]:
-    """The focus subject's outputs: each priority's score and the index, then their statuses
-    (ordinals: stalled 0, signs of progress 1, on track 2, achieved 3)."""
+    """The focus subject's outputs: each priority's score and the index; their statuses
+    (ordinals: stalled 0, signs of progress 1, on track 2, achieved 3); and whether each
+    priority ranks first (1 or 0: its indices apportion the chance that it does)."""
     items = [*problem.priorities, "overall"]
-    return (*items, *(f"status:{item}" for item in items))
+    return (
+        *items,
+        *(f"status:{item}" for item in items),
+        *(f"first:{priority}" for priority in problem.priorities),
+    )
 
 
 def _focus_outputs(outcome: Outcome) -> FloatArray:
+    count = outcome.priorities.shape[-1]
+    first = outcome.top[:, :1] == np.arange(count)[None, :]
     return np.concatenate(
-        [outcome.priorities[:, 0], outcome.overall[:, :1], outcome.statuses[:, 0]], axis=1
+        [outcome.priorities[:, 0], outcome.overall[:, :1], outcome.statuses[:, 0], first], axis=1
     )
 
 

@@ -42,11 +42,16 @@ class Beliefs:
         """The score of each criterion at the uniform [n, s, C] by its belief's inverse
         distribution function (as ``random.choices`` draws: the first value whose cumulative
         probability exceeds it), under each row's variant."""
-        values = self.values[variants, subjects]  # [n, s, C, L]
-        cumulative = self.cumulative[variants, subjects]
-        index = (cumulative <= uniforms[..., None]).sum(axis=-1)
-        np.minimum(index, values.shape[-1] - 1, out=index)
-        found: FloatArray = np.take_along_axis(values, index[..., None], axis=-1)[..., 0]
+        found = np.empty(uniforms.shape)
+        levels = self.values.shape[-1]
+        for variant in np.unique(variants).tolist():
+            rows = np.flatnonzero(variants == variant)
+            cumulative = self.cumulative[variant, subjects]  # [s, C, L]
+            index = (cumulative <= uniforms[rows][..., None]).sum(axis=-1)
+            np.minimum(index, levels - 1, out=index)
+            values = self.values[variant, subjects].reshape(-1)
+            start = np.arange(0, values.size, levels).reshape(cumulative.shape[:2])
+            found[rows] = values[start + index]
         return found
 
     def varies(self) -> BoolArray:

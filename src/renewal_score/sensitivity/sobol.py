@@ -145,28 +145,19 @@ def _indices(
     both = np.concatenate([f_a, f_b])
     centre = both.mean(axis=0)
     a, b = f_a - centre, f_b - centre  # the indices do not move with a shift; sums stay small
-    difference = f_ab - f_a  # [k, N, m]
-    with np.errstate(invalid="ignore"):
-        columns = np.concatenate(
-            [
-                np.stack([a, b, a * a, b * b]).transpose(1, 0, 2).reshape(n, 4 * m),
-                np.stack([difference, b * difference, difference**2])
-                .transpose(2, 0, 1, 3)
-                .reshape(n, 3 * k * m),
-            ],
-            axis=1,
-        )
+    difference = (f_ab - f_a).transpose(1, 0, 2)  # [N, k, m]
     weights = np.concatenate([np.ones((1, n)), counts])  # row 0: the estimate itself
-    sums = _products(weights, columns)  # [1 + R, 4m + 3km]
-    moments = sums[:, : 4 * m].reshape(-1, 4, m)
-    mean = (moments[:, 0] + moments[:, 1]) / (2 * n)
-    variance = (moments[:, 2] + moments[:, 3]) / (2 * n) - mean**2  # [1 + R, m]
-    parts = sums[:, 4 * m :].reshape(-1, 3, k, m)
+    with np.errstate(invalid="ignore"):
+        moments = _products(weights, np.concatenate([a, b, a * a, b * b], axis=1))
+        sums = [
+            _products(weights, np.ascontiguousarray(part).reshape(n, k * m)).reshape(-1, k, m)
+            for part in (difference, b[:, None, :] * difference, difference**2)
+        ]
+    mean = (moments[:, :m] + moments[:, m : 2 * m]) / (2 * n)  # [1 + R, m]
+    variance = (moments[:, 2 * m : 3 * m] + moments[:, 3 * m :]) / (2 * n) - mean**2
     with np.errstate(divide="ignore", invalid="ignore"):
-        first = ((parts[:, 1] - mean[:, None] * parts[:, 0]) / n / variance[:, None]).transpose(
-            0, 2, 1
-        )
-        total = (parts[:, 2] / (2 * n) / variance[:, None]).transpose(0, 2, 1)
+        first = ((sums[1] - mean[:, None] * sums[0]) / n / variance[:, None]).transpose(0, 2, 1)
+        total = (sums[2] / (2 * n) / variance[:, None]).transpose(0, 2, 1)
     scale = np.maximum(1.0, np.abs(both).max(axis=0))
     usable = ~np.isnan(both).any(axis=0) & (np.sqrt(np.maximum(variance[0], 0)) > NOISE * scale)
     share = (1 - confidence) / 2
