@@ -21,7 +21,7 @@ from renewal_score.sensitivity.robustness import (
 )
 from renewal_score.sensitivity.rules import FloatArray, order_statistics
 from renewal_score.sensitivity.sampling import Inputs, Parameters, SensitivitySettings
-from renewal_score.sensitivity.sobol import SobolIndices, sobol_indices
+from renewal_score.sensitivity.sobol import MODEL_ROWS, SobolIndices, sobol_indices
 
 Progress = Callable[[int, int], None]
 
@@ -96,21 +96,13 @@ def run_sensitivity(
     n = settings.samples
     focus = slice(problem.focus, problem.focus + 1)
     blocks = _blocks(problem, n)
-    batches = -(-len(inputs.names) // max(1, 200_000 // n))
-    steps = iter(range(1, len(blocks) + batches + 3))
-    total = len(blocks) + batches + 2
-
-    def step() -> None:
-        done = next(steps)
-        if progress is not None:
-            progress(done, total)
+    batches = -(-len(inputs.names) // max(1, MODEL_ROWS // n))
+    step = _counter(progress, len(blocks) + batches + 2)
 
     def model(rows: FloatArray) -> FloatArray:
         return _focus_outputs(evaluator.evaluate(inputs.decode(rows), focus))
 
-    seed = np.random.SeedSequence(settings.seed)
-    generator = np.random.Generator(np.random.PCG64(seed.spawn(1)[0]))
-    parameters = inputs.decode(inputs.draw(generator, n))
+    parameters = inputs.decode(inputs.draw(generator(settings.seed, 0), n))
     summary, best, tops = _monte_carlo(evaluator, inputs, parameters, blocks, step)
     indices = sobol_indices(
         model,
@@ -145,6 +137,24 @@ def run_sensitivity(
         smallest_flip=min(changes, key=lambda f: abs(f.change or 0.0), default=None),
         warnings=_warnings(indices),
     )
+
+
+def generator(seed: int, *key: int) -> np.random.Generator:
+    """The stream of one part of the analysis: 0 the Monte Carlo rows, 1 the indices' rows,
+    (2, s) subject s's evidence."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+def _counter(progress: Progress | None, total: int) -> Callable[[], None]:
+    """A step of work done, told to ``progress`` as (done, total)."""
+    steps = iter(range(1, total + 1))
+
+    def step() -> None:
+        done = next(steps)
+        if progress is not None:
+            progress(done, total)
+
+    return step
 
 
 def _blocks(problem: SensitivityProblem, n: int) -> list[slice]:
@@ -194,8 +204,7 @@ def _uniforms(inputs: Inputs, parameters: Parameters, block: slice) -> FloatArra
         if subject == problem.focus:
             uniforms[:, i] = parameters.evidence
         else:
-            stream = np.random.SeedSequence(inputs.settings.seed, spawn_key=(2, subject))
-            uniforms[:, i] = np.random.Generator(np.random.PCG64(stream)).random((n, c))
+            uniforms[:, i] = generator(inputs.settings.seed, 2, subject).random((n, c))
     return uniforms
 
 

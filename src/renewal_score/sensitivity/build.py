@@ -14,6 +14,7 @@ import numpy as np
 
 from renewal_score import __version__
 from renewal_score.agenda import Agenda
+from renewal_score.engine import _targets  # the engine's rule for each priority's target
 from renewal_score.method import DEFAULT_METHOD, KENT_ESTIMATIVE, MethodSettings
 from renewal_score.options import RunOptions
 from renewal_score.plan import aggregated_value, belief_of, plan_of
@@ -116,12 +117,7 @@ def build_problem(
         beliefs=scored[2],
         criterion_weights=np.array([plan.within[agenda.criteria[c].priority][c] for c in criteria]),
         priority_weights=np.array([plan.priority_weights[p] for p in priorities]),
-        targets=np.array(
-            [
-                p.target if method.target is None else method.target
-                for p in agenda.priorities.values()
-            ]
-        ),
+        targets=np.array(list(_targets(agenda, method).values())),
         thresholds=tuple(_bar(method, grade) for grade in bars),
         tables=TABLES,
         spacings=tuple(min(10.0, method.level_spacing * g) for g in SPACING_FACTORS),
