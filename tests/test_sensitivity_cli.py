@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,19 +43,13 @@ def test_the_command_and_python_give_the_same_numbers(tmp_path: Path) -> None:
 
 def test_the_default_text_shows_indices_with_intervals_and_what_to_gather(tmp_path: Path) -> None:
     text = sensitivity(*SMALL, cwd=tmp_path)
-    assert "Inputs with most effect on the overall index (indices, 95 % intervals)" in text
+    assert "Inputs with most effect on the overall index" in text
+    assert "Inputs with most effect on whether security ranks first" in text
     header = next(line for line in text.splitlines() if line.startswith("input "))
-    assert header.split() == [
-        "input",
-        "total",
-        "effect",
-        "low",
-        "high",
-        "first",
-        "order",
-        "low",
-        "high",
-    ]
+    assert header.split() == ["input", "total", "effect", "(95", "%)", "first", "order", "(95", "%)"]
+    index = r"-?\d\.\d{3} \(-?\d\.\d{3} to -?\d\.\d{3}\)"
+    method = next(line for line in text.splitlines() if line.startswith("method "))
+    assert re.fullmatch(rf"method +{index} +{index}", method), method
     card = build_scorecard(
         checked_agenda(load_inputs()),
         load_inputs().host,

@@ -53,7 +53,7 @@ def _cells(numeric: bool) -> tuple[Cell, Cell]:
     """How a number and a share are written: as numbers (CSV), or as text."""
     if numeric:
         return (lambda v, digits=1: v), (lambda v: v)
-    return (lambda v, digits=1: fmt(v, digits)), (
+    return (lambda v, digits=1: fmt(None if v is None else round(v, digits) + 0.0, digits)), (
         lambda v: "" if v is None else fmt(100 * v, 1, "%")
     )
 
@@ -109,19 +109,21 @@ def _yes(flag: bool) -> str:
 def _indices_tables(analysis: Mapping[str, Any], number: Cell, numeric: bool) -> list[Table]:
     """The indices with their intervals: of the overall index and of the nominal top
     recommendation's ranking first, the inputs with most effect first; with ``numeric``,
-    one table of every output and every input."""
+    one table of every output and every input, each bound in a column of its own."""
     sensitivity = analysis["sensitivity"]
     outputs = sensitivity["outputs"]
     if numeric:
+        headers = ["output", "input", "total effect", "low", "high", "first order", "low", "high"]
         rows = [[name, *row] for name in outputs for row in _index_rows(outputs[name], number)]
-        return [("Sensitivity indices of every output", ["output", *INDEX_HEADERS], rows)]
+        return [("Sensitivity indices of every output", headers, rows)]
     level = int(100 * sensitivity["confidence"])
     top = analysis["uncertainty"]["top_recommendation"]["nominal"]
+    headers = ["input", f"total effect ({level} %)", f"first order ({level} %)"]
     return [
         (
-            f"Inputs with most effect on {what} (indices, {level} % intervals)",
-            INDEX_HEADERS,
-            _index_rows(outputs[output], number)[:SHOWN_INPUTS],
+            f"Inputs with most effect on {what}",
+            headers,
+            [_with_interval(row) for row in _index_rows(outputs[output], number)[:SHOWN_INPUTS]],
         )
         for output, what in (
             ("overall", "the overall index"),
@@ -130,11 +132,9 @@ def _indices_tables(analysis: Mapping[str, Any], number: Cell, numeric: bool) ->
     ]
 
 
-INDEX_HEADERS = ["input", "total effect", "low", "high", "first order", "low", "high"]
-
-
 def _index_rows(output: Mapping[str, Any], number: Cell) -> list[list[Any]]:
-    """Each input's indices and intervals for one output, the largest total effect first."""
+    """Each input's indices and intervals for one output, the largest total effect first:
+    input, total effect, low, high, first order, low, high."""
     indices = output["indices"]
     rows = []
     for name in sorted(indices, key=lambda i: (-(indices[i]["total_effect"] or -1.0), i)):
@@ -145,6 +145,11 @@ def _index_rows(output: Mapping[str, Any], number: Cell) -> list[list[Any]]:
             cells += [number(index[key], 3), number(low, 3), number(high, 3)]
         rows.append(cells)
     return rows
+
+
+def _with_interval(row: Sequence[str]) -> list[str]:
+    """An index and its interval in one cell, as 0.523 (0.504 to 0.539)."""
+    return [row[0], *(f"{row[i]} ({row[i + 1]} to {row[i + 2]})" for i in (1, 4))]
 
 
 def _gather_table(gather: Sequence[Mapping[str, Any]], share: Cell, numeric: bool) -> Table:

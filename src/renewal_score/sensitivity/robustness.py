@@ -11,6 +11,7 @@ from typing import Literal
 
 import numpy as np
 
+from renewal_score.aggregation import normalise
 from renewal_score.plan import Plan
 from renewal_score.sensitivity.evaluate import Evaluator
 from renewal_score.sensitivity.rules import FloatArray, IntArray
@@ -101,9 +102,11 @@ def nominal(evaluator: Evaluator, subject: int, criterion_weights: Sequence[floa
 
 
 def _shares(weights: dict[str, float]) -> dict[str, float]:
-    """Weights scaled to sum to one; all zero stay zero (the group then has no score)."""
-    total = math.fsum(weights.values())
-    return {key: value / total if total > 0 else 0.0 for key, value in weights.items()}
+    """``aggregation.normalise``, except that weights all zero (one criterion removed from a
+    priority of one) stay zero, and the group then has no score."""
+    if sum(weights.values()) <= 0:
+        return dict.fromkeys(weights, 0.0)
+    return normalise(weights, "weights")
 
 
 def _number(value: float | None) -> float:
