@@ -170,6 +170,7 @@ class SensitivityRequest:
             weights=options.weights,
             aggregation=options.criteria_aggregation,
             method=options.method,
+            vary=self.settings.vary,
         )
         progress = _progress_bar() if sys.stderr.isatty() else None
         result = run_sensitivity(problem, self.settings, progress)

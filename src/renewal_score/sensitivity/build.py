@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,9 +19,11 @@ from renewal_score.method import DEFAULT_METHOD, KENT_ESTIMATIVE, MethodSettings
 from renewal_score.options import RunOptions
 from renewal_score.plan import aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
+from renewal_score.results import Assessment
 from renewal_score.scoring import PRECISION
 from renewal_score.selection import default_subject, select
 from renewal_score.sensitivity.problem import METHODS, Beliefs, SensitivityProblem
+from renewal_score.sensitivity.sampling import GROUPS
 from renewal_score.uncertainty import Distribution
 
 GRADE_BARS = ("C3", "B2")
@@ -70,6 +72,15 @@ def method_variant(method: MethodSettings, table: str, spacing: float) -> Method
     )
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The grade bars, tables and spacing factors scored, the nominal one first."""
+
+    bars: tuple[str | None, ...]
+    tables: tuple[str, ...]
+    spacings: tuple[float, ...]
+
+
 def build_problem(
     agenda: Agenda,
     host: PluginHost,
@@ -82,6 +93,7 @@ def build_problem(
     weights: Mapping[str, float] | None = None,
     aggregation: str = "arithmetic",
     method: MethodSettings = DEFAULT_METHOD,
+    vary: Collection[str] = GROUPS,
 ) -> SensitivityProblem:
     """The problem of an agenda, with the defaults of ``renewal-score sensitivity``.
 
@@ -89,7 +101,9 @@ def build_problem(
     Grade bars: ``min_grade`` (None: keep every record) first, then ``grade_bars``, each a
     grade whose probability is taken under each grade table. Methods: ``aggregation`` (for
     both levels) first, then every other method registered, built-in or a plugin's, checked
-    as the engine checks them. Weights: the agenda's, overridden by ``weights``."""
+    as the engine checks them. Weights: the agenda's, overridden by ``weights``. A grade bar,
+    table or spacing whose group (``bar``, ``table``, ``spacing``) is not in ``vary`` is
+    scored at its nominal choice alone."""
     focus_id = focus or default_subject(agenda)
     chosen = [focus_id] if subjects is None else list(subjects)
     if focus_id not in chosen:
@@ -103,10 +117,14 @@ def build_problem(
     )
     plan = plan_of(agenda, host, options)  # checks the weights and the method as a run does
     aggregators = host.aggregations()
-    bars = tuple(dict.fromkeys([min_grade, *grade_bars]))
+    choices = Choices(
+        bars=tuple(dict.fromkeys([min_grade, *(grade_bars if "bar" in vary else ())])),
+        tables=TABLES if "table" in vary else TABLES[:1],
+        spacings=SPACING_FACTORS if "spacing" in vary else SPACING_FACTORS[:1],
+    )
     priorities = list(agenda.priorities)
     criteria = [c.id for p in priorities for c in agenda.criteria_of(p)]
-    scored = _scored(agenda, host, options, chosen, criteria, bars)
+    scored = _scored(agenda, host, options, chosen, criteria, choices)
     return SensitivityProblem(
         subjects=tuple(chosen),
         priorities=tuple(priorities),
@@ -118,14 +136,14 @@ def build_problem(
         criterion_weights=np.array([plan.within[agenda.criteria[c].priority][c] for c in criteria]),
         priority_weights=np.array([plan.priority_weights[p] for p in priorities]),
         targets=np.array(list(_targets(agenda, method).values())),
-        thresholds=tuple(_bar(method, grade) for grade in bars),
-        tables=TABLES,
-        spacings=tuple(min(10.0, method.level_spacing * g) for g in SPACING_FACTORS),
+        thresholds=tuple(_bar(method, grade) for grade in choices.bars),
+        tables=choices.tables,
+        spacings=tuple(min(10.0, method.level_spacing * g) for g in choices.spacings),
         methods=(aggregation, *sorted(set(aggregators) - {aggregation}, key=_method_order)),
         aggregators=aggregators,
         method=method,
         focus=chosen.index(focus_id),
-        manifest=_manifest(agenda, host, options, min_grade, bars),
+        manifest=_manifest(agenda, host, options, min_grade, choices.bars),
     )
 
 
@@ -145,32 +163,47 @@ def _scored(
     options: RunOptions,
     subjects: Sequence[str],
     criteria: Sequence[str],
-    bars: Sequence[str | None],
+    choices: Choices,
 ) -> tuple[Any, Any, Beliefs]:
-    """Central scores as aggregated [V, S, C], whether evidence rates each, and beliefs."""
-    shape = (len(bars) * len(TABLES) * len(SPACING_FACTORS), len(subjects), len(criteria))
+    """Central scores as aggregated [V, S, C], whether evidence rates each, and beliefs.
+
+    Records are selected once per grade bar and table (the spacing does not select); a
+    criterion whose records are the same under two bars is scored once."""
+    tables, spacings = choices.tables, choices.spacings
+    shape = (len(choices.bars) * len(tables) * len(spacings), len(subjects), len(criteria))
     scores = np.full(shape, np.nan)
     rated = np.zeros(shape, dtype=np.bool_)
-    beliefs: list[Distribution | None] = []
-    combinations = itertools.product(bars, TABLES, SPACING_FACTORS)
-    for v, (bar, table, spacing) in enumerate(combinations):
-        variant = method_variant(options.method, table, spacing)
+    beliefs: list[Distribution | None] = [None] * int(np.prod(shape))
+    cache: dict[tuple[object, ...], Assessment] = {}
+    for (b, bar), (t, table) in itertools.product(enumerate(choices.bars), enumerate(tables)):
+        grades = method_variant(options.method, table, 1.0)
         run = RunOptions(
-            as_of=options.as_of,
-            weights=options.weights,
-            min_grade=_bar(variant, bar),
-            method=variant,
+            as_of=options.as_of, weights=options.weights, min_grade=_bar(grades, bar), method=grades
         )
         for s, subject in enumerate(subjects):
             chosen = select(agenda, replace(run, subject=subject))
-            for c, criterion_id in enumerate(criteria):
-                criterion = agenda.criteria[criterion_id]
-                evidence = chosen.evidence[criterion_id], chosen.observations[criterion_id]
-                _, assessment = host.score_criterion(criterion, *evidence, chosen.context)
-                value = aggregated_value(assessment.score, variant)
-                scores[v, s, c] = np.nan if value is None else value
-                rated[v, s, c] = assessment.score is not None
-                beliefs.append(belief_of(criterion, assessment, variant))
+            for g, spacing in enumerate(spacings):
+                variant = method_variant(options.method, table, spacing)
+                context = chosen.context.model_copy(update={"method": variant})
+                v = (b * len(tables) + t) * len(spacings) + g
+                for c, criterion_id in enumerate(criteria):
+                    criterion = agenda.criteria[criterion_id]
+                    evidence = chosen.evidence[criterion_id], chosen.observations[criterion_id]
+                    key = (
+                        subject,
+                        criterion_id,
+                        table,
+                        spacing,
+                        *(tuple(r.id for r in e) for e in evidence),
+                    )
+                    if key not in cache:
+                        cache[key] = host.score_criterion(criterion, *evidence, context)[1]
+                    value = aggregated_value(cache[key].score, variant)
+                    scores[v, s, c] = np.nan if value is None else value
+                    rated[v, s, c] = cache[key].score is not None
+                    beliefs[(v * len(subjects) + s) * len(criteria) + c] = belief_of(
+                        criterion, cache[key], variant
+                    )
     return scores, rated, _beliefs(beliefs, shape)
 
 

@@ -47,8 +47,10 @@ class Beliefs:
         for variant in np.unique(variants).tolist():
             rows = np.flatnonzero(variants == variant)
             cumulative = self.cumulative[variant, subjects]  # [s, C, L]
-            index = (cumulative <= uniforms[rows][..., None]).sum(axis=-1)
-            np.minimum(index, levels - 1, out=index)
+            drawn = uniforms[rows]
+            index = np.zeros(drawn.shape, dtype=np.intp)
+            for level in range(levels - 1):  # the last cumulative probability is 1
+                index += cumulative[..., level] <= drawn
             values = self.values[variant, subjects].reshape(-1)
             start = np.arange(0, values.size, levels).reshape(cumulative.shape[:2])
             found[rows] = values[start + index]
