@@ -109,16 +109,20 @@ def aggregate_rows(combine: Aggregator, values: FloatArray, weights: FloatArray)
 
     Items with a value and a positive weight take part, their weights renormalised."""
     w = np.broadcast_to(weights[:, None, :], values.shape)
-    present = ~np.isnan(values) & (w > 0)
     form = array_form(combine)
     if form is None:
-        return _row_by_row(combine, values, w, present)
-    share = np.where(present, w, 0.0)
+        return _row_by_row(combine, values, w, ~np.isnan(values) & (w > 0))
+    if np.isnan(values).any():
+        present = ~np.isnan(values) & (w > 0)
+        share = np.where(present, w, 0.0)
+        values = np.where(present, values, 0.0)
+    else:  # every item has a value: the weights are the same for every subject
+        present = np.broadcast_to(weights[:, None, :] > 0, values.shape)
+        share = weights[:, None, :]
     total = share.sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = share / total[..., None]
-        result = form(np.where(present, values, 0.0), share, present)
-    result[total <= 0] = np.nan
+        result = form(values, share / total[..., None], present)
+    result[np.broadcast_to(total <= 0, result.shape)] = np.nan
     return result
 
 
