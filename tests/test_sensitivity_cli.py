@@ -46,7 +46,17 @@ def test_the_default_text_shows_indices_with_intervals_and_what_to_gather(tmp_pa
     assert "Inputs with most effect on the overall index" in text
     assert "Inputs with most effect on whether security ranks first" in text
     header = next(line for line in text.splitlines() if line.startswith("input "))
-    assert header.split() == ["input", "total", "effect", "(95", "%)", "first", "order", "(95", "%)"]
+    assert header.split() == [
+        "input",
+        "total",
+        "effect",
+        "(95",
+        "%)",
+        "first",
+        "order",
+        "(95",
+        "%)",
+    ]
     index = r"-?\d\.\d{3} \(-?\d\.\d{3} to -?\d\.\d{3}\)"
     method = next(line for line in text.splitlines() if line.startswith("method "))
     assert re.fullmatch(rf"method +{index} +{index}", method), method

@@ -80,6 +80,15 @@ class Choices:
     tables: tuple[str, ...]
     spacings: tuple[float, ...]
 
+    @classmethod
+    def of(cls, nominal: str | None, bars: Sequence[str], vary: Collection[str]) -> Choices:
+        """The nominal bar, table and spacing, and the others of the groups that vary."""
+        return cls(
+            bars=tuple(dict.fromkeys([nominal, *(bars if "bar" in vary else ())])),
+            tables=TABLES if "table" in vary else TABLES[:1],
+            spacings=SPACING_FACTORS if "spacing" in vary else SPACING_FACTORS[:1],
+        )
+
 
 def build_problem(
     agenda: Agenda,
@@ -101,9 +110,8 @@ def build_problem(
     Grade bars: ``min_grade`` (None: keep every record) first, then ``grade_bars``, each a
     grade whose probability is taken under each grade table. Methods: ``aggregation`` (for
     both levels) first, then every other method registered, built-in or a plugin's, checked
-    as the engine checks them. Weights: the agenda's, overridden by ``weights``. A grade bar,
-    table or spacing whose group (``bar``, ``table``, ``spacing``) is not in ``vary`` is
-    scored at its nominal choice alone."""
+    as the engine checks them. Weights: the agenda's, overridden by ``weights``. Bars, tables
+    and spacings whose group is not in ``vary`` are scored at the nominal choice alone."""
     focus_id = focus or default_subject(agenda)
     chosen = [focus_id] if subjects is None else list(subjects)
     if focus_id not in chosen:
@@ -117,11 +125,7 @@ def build_problem(
     )
     plan = plan_of(agenda, host, options)  # checks the weights and the method as a run does
     aggregators = host.aggregations()
-    choices = Choices(
-        bars=tuple(dict.fromkeys([min_grade, *(grade_bars if "bar" in vary else ())])),
-        tables=TABLES if "table" in vary else TABLES[:1],
-        spacings=SPACING_FACTORS if "spacing" in vary else SPACING_FACTORS[:1],
-    )
+    choices = Choices.of(min_grade, grade_bars, vary)
     priorities = list(agenda.priorities)
     criteria = [c.id for p in priorities for c in agenda.criteria_of(p)]
     scored = _scored(agenda, host, options, chosen, criteria, choices)
