@@ -4,7 +4,7 @@ sensitivity`` and ``renewal_score.sensitivity()``, and its result as a frozen mo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from renewal_score.errors import UsageError
 from renewal_score.models import Frozen
+from renewal_score.results import GatherNext
 
 if TYPE_CHECKING:
     from renewal_score.loading import Checked
@@ -52,6 +53,14 @@ class SensitivityAnalysis(Frozen):
     seed: int
     priorities: tuple[PrioritySensitivity, ...]
     overall: SensitivityFigures
+    gather_next: tuple[GatherNext, ...] = Field(
+        description="The criteria whose next record would most likely settle the "
+        "recommendation, as the report lists them."
+    )
+    warnings: tuple[str, ...] = Field(
+        description="What the analysis's reader should know, such as indices too unstable "
+        "at this number of samples."
+    )
     analysis: dict[str, Any]
 
     def to_records(self) -> list[dict[str, str | float | int | None]]:
@@ -69,14 +78,25 @@ class SensitivityAnalysis(Frozen):
 
 
 def sensitivity_settings(
-    samples: int, seed: int, band: float, dirichlet: float | None
+    samples: int,
+    seed: int,
+    band: float,
+    dirichlet: float | None,
+    vary: Collection[str] | None = None,
+    resamples: int = 200,
 ) -> SensitivitySettings:
-    """How the analysis samples; UsageError for settings that cannot be used."""
-    from renewal_score.sensitivity import SensitivitySettings
+    """How the analysis samples (``vary``: the input groups that vary, default all);
+    UsageError for settings that cannot be used."""
+    from renewal_score.sensitivity import GROUPS, SensitivitySettings
 
     try:
         return SensitivitySettings(
-            samples=samples, seed=seed, weight_band=band, dirichlet=dirichlet
+            samples=samples,
+            seed=seed,
+            weight_band=band,
+            dirichlet=dirichlet,
+            vary=frozenset(GROUPS if vary is None else vary),
+            resamples=resamples,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
@@ -99,33 +119,38 @@ def analyse(
     settings: SensitivitySettings,
     grade_bars: Sequence[str],
     all_subjects: bool,
+    min_grade: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """The analysis of a ``focused`` run, sampling its grade bar and ``grade_bars`` besides,
-    over every subject with ``all_subjects``: its summary, as plain JSON values."""
-    from renewal_score.loading import grade_support
+    """The analysis of a ``focused`` run, sampling its grade bar ``min_grade`` (None: keep
+    every record) and ``grade_bars`` besides,
+    over every subject with ``all_subjects``: its summary, as plain JSON values, with the
+    focus subject's gather-next list and the analysis's warnings."""
+    from renewal_score.engine import build_scorecard
     from renewal_score.reports.sensitivity import sensitivity_summary
-    from renewal_score.sensitivity import METHODS, build_problem, run_sensitivity
+    from renewal_score.sensitivity import build_problem, run_sensitivity
 
-    agenda, options = checked.agenda, checked.options
+    agenda, options, host = checked.agenda, checked.options, checked.loaded.host
     nominal, priorities_method = options.aggregations(agenda.definition)
-    if nominal != priorities_method or nominal not in METHODS:
+    if nominal != priorities_method:
         raise UsageError(
-            "sensitivity varies one aggregation method for both levels among "
-            f"{', '.join(METHODS)}; give one of them with --aggregation"
+            "sensitivity varies one aggregation method for both levels; give one method "
+            "with --aggregation"
         )
-    bars = [grade_support(options.method, grade) for grade in grade_bars]
     problem = build_problem(
         agenda,
-        checked.loaded.host,
+        host,
         as_of=options.as_of,
         focus=options.subject,
-        subjects=list(agenda.subjects) if all_subjects else [options.subject or ""],
-        thresholds=tuple(dict.fromkeys([options.min_grade, *bars])),  # nominal first, once
-        methods=(nominal, *(m for m in METHODS if m != nominal)),
+        subjects=list(agenda.subjects) if all_subjects else None,
+        min_grade=min_grade,
+        grade_bars=grade_bars,
         weights=options.weights,
+        aggregation=nominal,
         method=options.method,
+        vary=settings.vary,
     )
     result = run_sensitivity(problem, settings, progress)
+    card = build_scorecard(agenda, host, options)
     titles = {p.id: p.title for p in agenda.priorities.values()}
-    return sensitivity_summary(result.to_dict(), titles, options.as_of)
+    return sensitivity_summary(result.to_dict(), titles, options.as_of, card.gather_next)

@@ -129,25 +129,29 @@ def trend(
 
 def sensitivity(
     *,
-    samples: int = 1000,
+    samples: int = 4000,
     seed: int = 0,
     band: float = 0.25,
     dirichlet: float | None = None,
     grade_bars: Sequence[str] = ("C3", "B2"),
+    vary: Collection[str] | None = None,
+    resamples: int = 200,
     all_subjects: bool = False,
     subject: str | None = None,
     as_of: dt.date | None = None,
     **arguments: Unpack[RunArguments],
 ) -> SensitivityAnalysis:
     """How robust a subject's scores and the recommendation are to the choices behind them
-    (weights within ``band``, or from a Dirichlet; aggregation method; evidence grade bar),
-    as ``renewal-score sensitivity`` analyses it."""
+    (``vary``: the input groups that vary, default all), as ``renewal-score sensitivity``
+    analyses it: the same numbers for the same options and seed."""
     from renewal_score.analysis import analyse, focused, sensitivity_settings
 
-    settings = sensitivity_settings(samples, seed, band, dirichlet)
+    settings = sensitivity_settings(samples, seed, band, dirichlet, vary, resamples)
     bars = [check_grade(grade, "grade_bars") for grade in grade_bars]
-    checked = focused(prepare(run_request(as_of or today(), subject, arguments)))
-    return SensitivityAnalysis.model_validate(analyse(checked, settings, bars, all_subjects))
+    request = run_request(as_of or today(), subject, arguments)
+    checked = focused(prepare(request))
+    summary = analyse(checked, settings, bars, all_subjects, request.method.min_grade)
+    return SensitivityAnalysis.model_validate(summary)
 
 
 def run_request(as_of: dt.date, subject: str | None, arguments: RunArguments) -> RunRequest:

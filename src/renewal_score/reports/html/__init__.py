@@ -31,20 +31,17 @@ def render_html(
     card: Scorecard,
     *,
     agenda: Agenda | None = None,
-    intervals: Intervals | None = None,
     trend: Trend | None = None,
 ) -> str:
     """The scorecard as a self-contained HTML report.
 
     ``agenda`` (the one the scorecard was built from) adds each criterion's rubric and the
-    evidence records counted; ``intervals`` maps priority ids to (p05, median, p95) score
-    intervals to draw as whiskers instead of the scorecard's own 5-95 % intervals (with a dot
-    at the score); ``trend`` adds a chart of the scores over time.
+    evidence records counted; ``trend`` adds a chart of the scores over time.
     """
     subject = card.subject
     title = f"Renewal scorecard: {subject.title} ({subject.id}), as of {card.as_of.isoformat()}"
     ranked = sorted(card.priorities, key=lambda p: p.rank)
-    sections = _sections(card, agenda, intervals, trend)
+    sections = _sections(card, agenda, trend)
     as_of = card.as_of.isoformat()
     lede = (
         f'Scored as of <time datetime="{as_of}">{as_of}</time> · subject '
@@ -68,14 +65,11 @@ Section = tuple[str, str, str]
 """An anchor, a title and the HTML content of a section."""
 
 
-def _sections(
-    card: Scorecard, agenda: Agenda | None, intervals: Intervals | None, trend: Trend | None
-) -> list[Section]:
-    whiskers = intervals if intervals is not None else _own_intervals(card)
+def _sections(card: Scorecard, agenda: Agenda | None, trend: Trend | None) -> list[Section]:
     spacing = card.method.settings.level_spacing
     ranked = sorted(card.priorities, key=lambda p: p.rank)
     sections = [
-        ("priority-scores", "Priority scores", _scores_body(card, whiskers, intervals is None)),
+        ("priority-scores", "Priority scores", _scores_body(card)),
     ]
     if trend is not None:
         sections.append(("trend", "Scores over time", _trend_body(card, trend)))
@@ -110,15 +104,17 @@ def _own_intervals(card: Scorecard) -> Intervals:
     }
 
 
-def _scores_body(card: Scorecard, intervals: Intervals, own: bool) -> str:
+def _scores_body(card: Scorecard) -> str:
+    intervals = _own_intervals(card)
     key = [
         '<li><span class="key-bar"></span>score, coloured by status (the status is written '
         "beside it)</li>",
         '<li><span class="key-target"></span>target</li>',
     ]
     if intervals:
-        dot = "the score" if own else "the median"
-        key.append(f'<li><span class="key-whisker"></span>5&ndash;95% interval, dot at {dot}</li>')
+        key.append(
+            '<li><span class="key-whisker"></span>5&ndash;95% interval, dot at the score</li>'
+        )
     statuses = "".join(f"<li>{status_badge(s)}</li>" for s in STATUS_ORDER)
     return (
         f'<figure class="chart-wrap">{bar_chart(card, intervals)}'
