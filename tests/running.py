@@ -11,6 +11,13 @@ from pathlib import Path
 AS_OF = "2025-05-01"
 TIMEOUT = 120
 
+BUILTIN_NAMES = (
+    "renewal_score_criteria.coercion_resilience",
+    "renewal_score_criteria.minerals_energy",
+    "renewal_score_criteria.security",
+)
+"""The built-in criteria modules, as they load: entry points of renewal-score, by name."""
+
 
 def run_cli(
     *args: str | Path, cwd: Path, env: dict[str, str] | None = None

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from renewal_score.plugins import BUILTIN_PLUGINS
+from running import BUILTIN_NAMES
 from venvs import Venv
 
 REPO = Path(__file__).parents[1]
@@ -73,7 +73,7 @@ def test_report_scores_the_new_priority_alongside_the_builtins(venv: Venv) -> No
 
 
 def test_plugin_left_out_when_only_builtins_are_allowed(venv: Venv) -> None:
-    builtin_names = ",".join(spec.partition(":")[0] for spec in BUILTIN_PLUGINS)
+    builtin_names = ",".join(BUILTIN_NAMES)
     report = venv.renewal_score_json(
         "report", "--format", "json", "--as-of", "2025-05-01", RENEWAL_SCORE_PLUGINS=builtin_names
     )

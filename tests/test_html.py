@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 
 from renewal_score.agenda import Agenda
-from renewal_score.api import checked_agenda, load_inputs, run
+from renewal_score.engine import build_scorecard
+from renewal_score.loading import checked_agenda, load_inputs
 from renewal_score.options import RunOptions
 from renewal_score.reports.html import render_html
+from renewal_score.reports.html.charts import bar_chart
 from renewal_score.reports.html.page import CSP, anchor_id, safe_url
 from renewal_score.results import Scorecard, SkippedPlugin
 from renewal_score.testing import StaticPlugin, make_host
@@ -133,7 +135,10 @@ class Run:
 @pytest.fixture(scope="module")
 def default() -> Run:
     inputs = load_inputs()
-    return Run(run(inputs, RunOptions(as_of=AS_OF)), checked_agenda(inputs))
+    return Run(
+        build_scorecard(checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF)),
+        checked_agenda(inputs),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +201,9 @@ def hostile_plugin() -> StaticPlugin:
 @pytest.fixture(scope="module")
 def hostile() -> Run:
     inputs = load_inputs(host=make_host(hostile_plugin()))
-    card = run(inputs, RunOptions(as_of=AS_OF, subject="HOST"))
+    card = build_scorecard(
+        checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="HOST")
+    )
     card = card.model_copy(
         update={"skipped_plugins": (SkippedPlugin(name=HOSTILE, reason=HOSTILE),)}
     )
@@ -205,8 +212,7 @@ def hostile() -> Run:
 
 @pytest.fixture(scope="module")
 def hostile_report(hostile: Run) -> str:
-    intervals = {"p1": (10.0, 20.0, 30.0)}
-    return render_html(hostile.card, agenda=hostile.agenda, intervals=intervals)
+    return render_html(hostile.card, agenda=hostile.agenda)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,11 +418,10 @@ def test_without_the_agenda_rubrics_and_evidence_say_what_they_need(default: Run
 def test_intervals_draw_whiskers_and_skip_unusable_ones(default: Run) -> None:
     ids = [p.id for p in default.card.priorities]
     intervals = {ids[0]: (10.0, 20.0, 30.0), ids[1]: (float("nan"), 1.0, 2.0), "other": (1, 2, 3)}
-    page = Page(render_html(default.card, intervals=intervals))
+    page = Page(f"<svg>{bar_chart(default.card, intervals)}</svg>")
     (whisker,) = page.find("g", "whisker")
     assert "10.0" in whisker.text()
     assert "30.0" in whisker.text()
-    assert "dot at the median" in page.text()
 
 
 def test_trend_draws_a_line_chart_of_the_index_and_each_priority(
@@ -441,7 +446,9 @@ def test_trend_draws_a_line_chart_of_the_index_and_each_priority(
 def test_indicator_criteria_list_their_observations() -> None:
     data = Path(__file__).parent / "data" / "hdi"
     inputs = load_inputs([data], host=make_host())
-    card = run(inputs, RunOptions(as_of=AS_OF, subject="CAN"))
+    card = build_scorecard(
+        checked_agenda(inputs), inputs.host, RunOptions(as_of=AS_OF, subject="CAN")
+    )
     page = Page(render_html(card, agenda=checked_agenda(inputs)))
     assert page.errors == []
     rows = [e for e in page.find("tr") if e.attrs.get("id", "").startswith("evidence-")]
@@ -543,7 +550,8 @@ def test_safe_url(url: str, linked: bool) -> None:
 
 RENDER_DEFAULT = """
 import datetime as dt, sys
-from renewal_score.api import checked_agenda, load_inputs, run
+from renewal_score.engine import build_scorecard
+from renewal_score.loading import checked_agenda, load_inputs
 from renewal_score.options import RunOptions
 from renewal_score.reports.html import render_html
 from renewal_score.trend import dates, trend
@@ -551,17 +559,15 @@ as_of = dt.date(2025, 5, 1)
 inputs = load_inputs()
 agenda = checked_agenda(inputs)
 options = RunOptions(as_of=as_of)
-card = run(inputs, options)
+card = build_scorecard(checked_agenda(inputs), inputs.host, options)
 history = trend(agenda, inputs.host, options, dates(dt.date(2023, 1, 1), as_of, "quarter"), "quarter")
-intervals = {p.id: (p.score - 5, p.score, p.score + 4) for p in card.priorities}
-sys.stdout.buffer.write(render_html(card, agenda=agenda, trend=history, intervals=intervals).encode())
+sys.stdout.buffer.write(render_html(card, agenda=agenda, trend=history).encode())
 """
 
 
 def test_two_renders_are_byte_identical(default: Run, history: Trend) -> None:
     def once() -> str:
-        intervals = {p.id: (1.0, 2.0, 3.0) for p in default.card.priorities}
-        return render_html(default.card, agenda=default.agenda, trend=history, intervals=intervals)
+        return render_html(default.card, agenda=default.agenda, trend=history)
 
     assert once() == once()
 

@@ -76,7 +76,10 @@ def test_aggregation_per_level_and_its_method_line(tmp_path: Path) -> None:
         "criteria=minimum,priorities=arithmetic",
         cwd=tmp_path,
     )
-    assert weakest["method"]["aggregation"] == "criteria: minimum; priorities: arithmetic"
+    assert weakest["method"]["aggregation"] == (
+        "criteria: minimum; priorities: arithmetic, given for this run (the agenda declares "
+        "arithmetic)"
+    )
     for nominal, low in zip(arithmetic["priorities"], weakest["priorities"], strict=True):
         assert low["score"] == min(c["score"] for c in low["criteria"] if c["score"] is not None)
         assert low["score"] <= nominal["score"]
@@ -170,7 +173,9 @@ def test_trend_csv_has_priorities_and_criteria(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("as_of,overall,p05,p95,rated,criteria,security,")
+    assert lines[0].startswith(
+        "as_of,overall,p05,p95,rated,criteria,coercion-resilience,minerals-energy,security,"
+    )
     assert "security.intel-cyber" in lines[0]
     assert [line.split(",")[0] for line in lines[1:]] == [
         "2024-01-31",

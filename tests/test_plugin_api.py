@@ -23,13 +23,13 @@ from hypothesis import Phase, settings
 
 from renewal_score import hookimpl
 from renewal_score.models import Criterion, Evidence
-from renewal_score.plugins import BUILTIN_PLUGINS, CORE_PLUGINS
+from renewal_score.plugins import CORE_PLUGINS
 from renewal_score.results import Assessment
 from renewal_score.testing import StaticPlugin, check_plugin
+from running import BUILTIN_NAMES
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("renewal-score")
 AS_OF = "2025-05-01"
-BUILTIN_NAMES = tuple(spec.partition(":")[0] for spec in BUILTIN_PLUGINS)
 BUILTIN_PRIORITIES = {"security", "minerals-energy", "coercion-resilience"}
 LISTING_KEYS = {
     "left_out",
@@ -38,9 +38,11 @@ LISTING_KEYS = {
     "source",
     "location",
     "hooks",
+    "agendas",
     "priorities",
     "criteria",
     "evidence",
+    "observations",
 }
 
 RUBRIC = (
@@ -233,9 +235,11 @@ def test_plugins_table_lists_the_same_plugins(tmp_path: Path) -> None:
         "version",
         "source",
         "hooks",
+        "agendas,",
         "priorities,",
         "criteria",
         "evidence",
+        "observations",
     ]
     assert set(rule) <= {"-", " "}
     names = [row.split()[0] for row in rows if row and not row.startswith(" ")]
@@ -607,12 +611,14 @@ def test_an_aggregation_from_a_plugin_is_usable(tmp_path: Path) -> None:
     folder = write_plugins(tmp_path / "plugins", METHODS_PLUGIN)
     args = ("report", "--plugins-dir", str(folder), "--as-of", AS_OF, "--format", "json")
     median = json.loads(ok(cli(*args, "--aggregation", "median", cwd=tmp_path)))
-    assert median["method"]["aggregation"] == "median"
+    assert median["method"]["aggregation"] == (
+        "median, given for this run (the agenda declares arithmetic)"
+    )
     for priority in median["priorities"]:
         rated = [c["score"] for c in priority["criteria"] if c["score"] is not None]
         assert priority["score"] in rated  # a weighted median is one of the values
     mean = json.loads(ok(cli(*args, cwd=tmp_path)))
-    assert mean["method"]["aggregation"] == "arithmetic"
+    assert mean["method"]["aggregation"] == "arithmetic, as the agenda declares"
 
 
 def test_an_aggregation_name_clash_names_both_plugins(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from renewal_score import hookimpl
 from renewal_score.agenda import collect_agenda
 from renewal_score.engine import build_scorecard
 from renewal_score.errors import DataError, PluginError
+from renewal_score.hookcalls import SCORE_TOLERANCE
 from renewal_score.models import Evidence, Source
 from renewal_score.options import RunOptions
-from renewal_score.plugins import SCORE_TOLERANCE
 from renewal_score.results import Assessment
 from renewal_score.testing import make_host
 from running import AS_OF, files_in, run_cli

@@ -9,6 +9,7 @@ in a temporary working directory so that nothing is imported from the source tre
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from venvs import RUN_TIMEOUT, Venv
+from venvs import INSTALL_TIMEOUT, RUN_TIMEOUT, Venv
 
 REPO = Path(__file__).parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).with_name("renewal-score")
@@ -94,7 +95,7 @@ def test_the_generated_data_files_are_valid(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert f"{data / 'criteria.toml'}: 2 records ok" in result.stdout
+    assert f"{data / 'criteria.toml'}: 3 records ok" in result.stdout  # agenda, priority, criterion
     assert f"{data / 'evidence.toml'}: 1 record ok" in result.stdout
 
 
@@ -134,9 +135,15 @@ def test_a_name_taken_by_a_loaded_priority_is_refused(tmp_path: Path) -> None:
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     base = tmp_path_factory.mktemp("scaffold")
     (base / "work").mkdir()
-    result = new_plugin(NAME, "--dir", str(base / "plugins-src"), cwd=base / "work")
+    result = new_plugin(NAME, "--dir", "../plugins-src", cwd=base / "work")
     assert result.returncode == 0, result.stderr
-    return Venv.create(base, str(REPO), f"{base / 'plugins-src' / NAME}[test]")
+    printed = result.stdout.splitlines()[1].removeprefix("install it with: ")
+    assert printed == f"pip install -e ./../plugins-src/{NAME}"  # a path, not an index name
+    environment = Venv.create(base, str(REPO))
+    program, *arguments = shlex.split(printed)
+    arguments[-1] += "[test]"  # and pytest and hypothesis, for the plugin's own tests
+    environment.run(program, *arguments, "--quiet", timeout=INSTALL_TIMEOUT)
+    return environment
 
 
 def test_plugins_lists_the_entry_point(venv: Venv) -> None:
@@ -151,8 +158,12 @@ def test_plugins_lists_the_entry_point(venv: Venv) -> None:
     assert plugin["evidence"] == 1
 
 
-def test_report_scores_the_new_priority(venv: Venv) -> None:
-    report = venv.renewal_score_json("report", "--format", "json")
+def test_report_scores_the_new_priority_in_its_own_agenda_only(venv: Venv) -> None:
+    default = venv.renewal_score_json("report", "--format", "json")
+    assert default["method"]["agenda"] == "canada-japan"
+    assert NAME not in {p["id"] for p in default["priorities"]}
+    report = venv.renewal_score_json("report", "--agenda", NAME, "--format", "json")
+    assert [p["id"] for p in report["priorities"]] == [NAME]
     priority = next((p for p in report["priorities"] if p["id"] == NAME), None)
     assert priority is not None, [p["id"] for p in report["priorities"]]
     (criterion,) = priority["criteria"]

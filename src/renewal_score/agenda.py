@@ -1,9 +1,13 @@
-"""Assembling the agenda: subjects, priorities, criteria and evidence from every plugin.
+"""Assembling the agenda: agendas, subjects, priorities, criteria and evidence from every
+plugin and data file; then the one agenda a run scores.
 
 This is where records from different plugins meet, so this is where they are checked
-against each other: unique ids, criteria that name an existing priority, evidence that names
-an existing criterion, subject and rubric level, and declaratory evidence that does not claim
-a level only concrete evidence can show. Every problem is collected before raising.
+against each other: unique ids, priorities that name a declared agenda, criteria that name
+an existing priority, evidence that names an existing criterion, subject and rubric level,
+and declaratory evidence that does not claim a level only concrete evidence can show. Every
+problem is collected before raising. Everything loaded is checked; then the priorities of
+the agenda chosen, their criteria and those criteria's records make the ``Agenda`` scored,
+so that one plugin's agenda never mixes with another's.
 """
 
 from __future__ import annotations
@@ -18,13 +22,37 @@ from typing import TypeVar
 
 from pydantic import TypeAdapter
 
+from renewal_score import models
 from renewal_score.datafiles import DataSet
-from renewal_score.errors import DataError, Location, Problem, did_you_mean
+from renewal_score.errors import DataError, Location, Problem, UsageError, did_you_mean
+from renewal_score.escaping import echo
 from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
 from renewal_score.records import Batch, EvidenceRecords, ModelBatch
 
-RecordT = TypeVar("RecordT", bound=Subject | Priority | Criterion | Evidence | Observation)
+RecordT = TypeVar(
+    "RecordT",
+    bound=models.AgendaDefinition | Subject | Priority | Criterion | Evidence | Observation,
+)
+
+IMPLICIT_AGENDA = models.AgendaDefinition(id="default", title="Agenda")
+"""The agenda of every priority when no plugin or file declares one."""
+
+
+@dataclass(frozen=True)
+class AgendaChoice:
+    """Which agenda to score, and whose evidence counts in it."""
+
+    agenda: str | None = None
+    """The agenda's id; None: the default, the first declared."""
+    builtin_evidence: bool = True
+    """Whether the evidence and observations of the built-in plugins count."""
+    replace: bool = False
+    """Whether a data file's record replaces a plugin's record of the same id (else two
+    different records under one id are an error)."""
+
+
+DEFAULT_CHOICE = AgendaChoice()
 
 
 @dataclass(frozen=True)
@@ -38,6 +66,13 @@ class Agenda:
     observations: tuple[Observation, ...] = ()
     measured: dict[str, Location] = field(default_factory=dict)
     """Where each observation came from (plugin or file and line), by id."""
+    definition: models.AgendaDefinition = IMPLICIT_AGENDA
+    """The agenda scored: its id, title and aggregation methods."""
+    declared: dict[str, models.AgendaDefinition] = field(default_factory=dict)
+    """Every agenda declared, by id, in the order declared (the first is the default)."""
+    choice: AgendaChoice = DEFAULT_CHOICE
+    replaced: tuple[str, ...] = ()
+    """Ids of plugins' records that a data file's record replaced (``AgendaChoice.replace``)."""
 
     def criteria_of(self, priority_id: str) -> list[Criterion]:
         return [c for c in self.criteria.values() if c.priority == priority_id]
@@ -121,63 +156,131 @@ def plugin_location(name: str) -> Location:
     return Location(f"plugin {name!r}", plugin=name)
 
 
-def collect_agenda(host: PluginHost, files: DataSet | None = None) -> Agenda:
-    """Call the collection hooks, add the records of data files, and check it all.
+def collect_agenda(
+    host: PluginHost, files: DataSet | None = None, choice: AgendaChoice = DEFAULT_CHOICE
+) -> Agenda:
+    """Call the collection hooks, add the records of data files, check it all, and return
+    the agenda ``choice`` names, with its priorities, their criteria and those records.
 
     The same record supplied twice (equal in every field) counts once; two different records
-    with one id are an error naming both places.
+    with one id are an error naming both places, unless ``choice.replace`` lets a data
+    file's record replace a plugin's. DataError lists every problem; UsageError names an
+    agenda that is not declared.
     """
     files = files or DataSet()
     problems: list[Problem] = []
-
-    def located(
-        hook: str, model: type[RecordT], extra: list[tuple[Location, RecordT]]
-    ) -> list[tuple[Location, RecordT]]:
-        from_plugins: list[tuple[str, RecordT]] = host.collect(hook, model, problems)
-        return [*((plugin_location(name), r) for name, r in from_plugins), *extra]
-
-    subjects, _ = _unique(
-        located("register_subjects", Subject, files.subjects), "subject", problems
-    )
-    priorities, _ = _unique(
-        located("register_priorities", Priority, files.priorities), "priority", problems
-    )
-    criteria, owners = _unique(
-        located("register_criteria", Criterion, files.criteria), "criterion", problems
-    )
-    for criterion in criteria.values():
-        if criterion.priority not in priorities:
-            problems.append(
-                _unknown(
-                    owners[criterion.id], criterion.id, "priority", criterion.priority, priorities
-                )
-            )
-    from_plugins = host.collect("register_evidence", Evidence, problems)
-    evidence = _unique_evidence(
-        [
-            ModelBatch([r for _, r in from_plugins], [plugin_location(n) for n, _ in from_plugins]),
-            ModelBatch([r for _, r in files.evidence], [where for where, _ in files.evidence]),
-            *files.evidence_batches,
-        ],
+    agendas, subjects, priorities, criteria = _definitions(host, files, problems)
+    definition = _chosen(agendas, choice)
+    default = next(iter(agendas), IMPLICIT_AGENDA.id)
+    chosen = {p.id: p for p in priorities.values() if (p.agenda or default) == definition.id}
+    scored = {c.id: c for c in criteria.values() if c.priority in chosen}
+    ignored = set() if choice.builtin_evidence else host.builtins()
+    evidence, counted, replaced = _checked_evidence(
+        [(n, r) for n, r in host.evidence(problems) if n not in ignored],
+        files,
+        (subjects, criteria, scored),
+        choice.replace,
         problems,
     )
-    _check_evidence(evidence, subjects, criteria, problems)
-    _check_events(evidence, problems)
     observations, measured = _unique(
-        located("register_observations", Observation, files.observations),
+        _replaceable(
+            [(n, r) for n, r in host.observations(problems) if n not in ignored],
+            files.observations,
+            choice.replace,
+            replaced,
+        ),
         "observation",
         problems,
     )
     for observation in observations.values():
-        where = measured[observation.id]
-        position = evidence.find(observation.id)
-        if position is not None:
-            message = f"an evidence record has this id too, in {evidence.location(position)}"
-            problems.append(where.problem(observation.id, "id", message))
-        problems.extend(_check_observation(where, observation, subjects, criteria))
+        problems.extend(
+            _check_observation(measured[observation.id], observation, evidence, subjects, criteria)
+        )
     if problems:
         raise DataError(problems)
-    return Agenda(subjects, priorities, criteria, evidence, tuple(observations.values()), measured)
+    counted_observations = [o for o in observations.values() if o.criterion in scored]
+    return Agenda(
+        subjects,
+        chosen,
+        scored,
+        counted,
+        tuple(counted_observations),
+        {o.id: measured[o.id] for o in counted_observations},
+        definition,
+        agendas,
+        choice,
+        tuple(sorted(replaced)),
+    )
+
+
+Definitions = tuple[
+    dict[str, models.AgendaDefinition],
+    dict[str, Subject],
+    dict[str, Priority],
+    dict[str, Criterion],
+]
+
+
+def _definitions(host: PluginHost, files: DataSet, problems: list[Problem]) -> Definitions:
+    """The agendas, subjects, priorities and criteria, each id once, checked: each priority's
+    agenda is declared, each criterion's priority exists."""
+    agendas, _ = _unique(_located(host.agendas(problems), files.agendas), "agenda", problems)
+    subjects, _ = _unique(_located(host.subjects(problems), files.subjects), "subject", problems)
+    priorities, places = _unique(
+        _located(host.priorities(problems), files.priorities), "priority", problems
+    )
+    for priority in priorities.values():
+        if priority.agenda is not None and priority.agenda not in agendas:
+            where = places[priority.id]
+            problems.append(_unknown(where, priority.id, "agenda", priority.agenda, agendas))
+    criteria, owners = _unique(
+        _located(host.criteria(problems), files.criteria), "criterion", problems
+    )
+    for criterion in criteria.values():
+        if criterion.priority not in priorities:
+            where = owners[criterion.id]
+            problems.append(
+                _unknown(where, criterion.id, "priority", criterion.priority, priorities)
+            )
+    return agendas, subjects, priorities, criteria
+
+
+def _located(
+    from_plugins: list[tuple[str, RecordT]], from_files: list[tuple[Location, RecordT]]
+) -> list[tuple[Location, RecordT]]:
+    return [*((plugin_location(name), r) for name, r in from_plugins), *from_files]
+
+
+def _chosen(
+    agendas: dict[str, models.AgendaDefinition], choice: AgendaChoice
+) -> models.AgendaDefinition:
+    """The agenda asked for (UsageError if none is declared with its id), else the first
+    declared, else the implicit one."""
+    if choice.agenda is None:
+        return next(iter(agendas.values()), IMPLICIT_AGENDA)
+    if choice.agenda in agendas:
+        return agendas[choice.agenda]
+    if not agendas and choice.agenda == IMPLICIT_AGENDA.id:
+        return IMPLICIT_AGENDA
+    hint = did_you_mean(choice.agenda, agendas or [IMPLICIT_AGENDA.id], list_known=True)
+    raise UsageError(f"unknown agenda {echo(choice.agenda)}{hint}")
+
+
+def _replaceable(
+    from_plugins: list[tuple[str, RecordT]],
+    from_files: list[tuple[Location, RecordT]],
+    replace: bool,
+    replaced: set[str],
+) -> list[tuple[Location, RecordT]]:
+    """The records, plugins' first; with ``replace``, without the plugins' records that a
+    file's record of the same id and other content replaces (their ids added to
+    ``replaced``)."""
+    if replace:
+        from_file = {record.id: record for _, record in from_files}
+        replacing = {r.id for _, r in from_plugins if from_file.get(r.id, r) != r}
+        replaced.update(replacing)
+        from_plugins = [(n, r) for n, r in from_plugins if r.id not in replacing]
+    return _located(from_plugins, from_files)
 
 
 def _unique(
@@ -201,22 +304,62 @@ def _duplicate(location: Location, record_id: str, kind: str, first: Location) -
     return location.problem(record_id, "id", message)
 
 
-def _unique_evidence(batches: list[Batch], problems: list[Problem]) -> EvidenceRecords:
-    """The records of the batches, each id once (as ``_unique``, on columns)."""
+def _checked_evidence(
+    from_plugins: list[tuple[str, Evidence]],
+    files: DataSet,
+    known: tuple[dict[str, Subject], dict[str, Criterion], dict[str, Criterion]],
+    replace: bool,
+    problems: list[Problem],
+) -> tuple[EvidenceRecords, EvidenceRecords, set[str]]:
+    """Every evidence record, each id once, checked against the ``known`` subjects and
+    criteria; those about the criteria scored (the last of ``known``); and the ids of
+    plugins' records that files' records replaced."""
+    subjects, criteria, scored = known
+    batches: list[Batch] = [
+        ModelBatch([r for _, r in from_plugins], [plugin_location(n) for n, _ in from_plugins]),
+        ModelBatch([r for _, r in files.evidence], [where for where, _ in files.evidence]),
+        *files.evidence_batches,
+    ]
     everything = EvidenceRecords(batches)
+    keep, replaced = _unique_rows(everything, problems, len(from_plugins) if replace else 0)
+    evidence = everything if keep is None else EvidenceRecords(batches, keep)
+    _check_evidence(evidence, subjects, criteria, problems)
+    _check_events(evidence, problems)
+    about = evidence.columns.criterion
+    rows = range(len(about)) if keep is None else keep
+    counted = [row for row, criterion in zip(rows, about, strict=True) if criterion in scored]
+    if len(counted) == len(about):
+        return evidence, evidence, replaced
+    return evidence, EvidenceRecords(batches, counted), replaced
+
+
+def _unique_rows(
+    everything: EvidenceRecords, problems: list[Problem], replaceable: int
+) -> tuple[list[int] | None, set[str]]:
+    """The rows to keep (None: all), each id once (as ``_unique``, on columns), without those
+    of the first ``replaceable`` rows (the plugins') that a later row of the same id and
+    other content replaces; and the ids replaced."""
     ids = everything.columns.id
     if len(set(ids)) == len(ids):
-        return everything
+        return None, set()
+    later = {record_id: row for row, record_id in enumerate(ids) if row >= replaceable}
+    replaced = {
+        ids[row]
+        for row in range(replaceable)
+        if ids[row] in later and everything[row] != everything[later[ids[row]]]
+    }
     first: dict[str, int] = {}
     keep = []
     for position, record_id in enumerate(ids):
+        if position < replaceable and record_id in replaced:
+            continue
         seen = first.setdefault(record_id, position)
         if seen == position:
             keep.append(position)
         elif everything[seen] != everything[position]:
             where = everything.location(position)
             problems.append(_duplicate(where, record_id, "evidence", everything.location(seen)))
-    return EvidenceRecords(batches, keep)
+    return keep, replaced
 
 
 def _referenced_criterion(
@@ -305,10 +448,15 @@ def _claim_problems(
 def _check_observation(
     where: Location,
     record: Observation,
+    evidence: EvidenceRecords,
     subjects: dict[str, Subject],
     criteria: dict[str, Criterion],
 ) -> list[Problem]:
     problems: list[Problem] = []
+    position = evidence.find(record.id)
+    if position is not None:
+        message = f"an evidence record has this id too, in {evidence.location(position)}"
+        problems.append(where.problem(record.id, "id", message))
     criterion = _referenced_criterion(where, record, subjects, criteria, problems)
     if criterion is None:
         return problems

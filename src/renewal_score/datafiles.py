@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from renewal_score import models
 from renewal_score.errors import DataError, Location, Problem, UsageError, did_you_mean
 from renewal_score.escaping import clipped, echo
 from renewal_score.hookspecs import hookimpl
@@ -85,6 +86,7 @@ Tables = dict[str, list[RawRecord]]
 """Records of a data file by kind: subjects, priorities, criteria, evidence."""
 
 MODELS: dict[str, type[BaseModel]] = {
+    "agendas": models.AgendaDefinition,
     "subjects": Subject,
     "priorities": Priority,
     "criteria": Criterion,
@@ -296,6 +298,7 @@ def data_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 class DataSet:
     """Records read from data files, each with the file and line that defined it."""
 
+    agendas: list[tuple[Location, models.AgendaDefinition]] = field(default_factory=list)
     subjects: list[tuple[Location, Subject]] = field(default_factory=list)
     priorities: list[tuple[Location, Priority]] = field(default_factory=list)
     criteria: list[tuple[Location, Criterion]] = field(default_factory=list)
@@ -447,6 +450,10 @@ class DataPlugin:
         if problems:
             raise DataError(problems)
         return data
+
+    @hookimpl
+    def register_agendas(self) -> list[models.AgendaDefinition]:
+        return [record for _, record in self._data.agendas]
 
     @hookimpl
     def register_subjects(self) -> list[Subject]:

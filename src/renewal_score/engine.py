@@ -22,6 +22,7 @@ from renewal_score.options import RunOptions
 from renewal_score.plan import Plan, aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
 from renewal_score.records import Columns
+from renewal_score.reports.formatting import plural
 from renewal_score.results import (
     CriterionScore,
     ExcludedEvidence,
@@ -94,11 +95,11 @@ def build_scorecard(agenda: Agenda, host: PluginHost, options: RunOptions) -> Sc
         overall=overall_score(plan, standing, criteria, list(tallies.values()), method),
         recommendation=recommendation(ranked, standing, method),
         gather_next=gathered,
-        method=_method(plan, options, host),
+        method=_method(agenda, plan, options, host),
         priorities=tuple(priorities),
         ranking=tuple(p.id for p in ranked),
         excluded=ExcludedEvidence(**chosen.reasons),
-        warnings=tuple(_warnings(chosen, method)),
+        warnings=tuple(_warnings(chosen, method) + _evidence_notes(agenda)),
         skipped_plugins=tuple(SkippedPlugin(name=n, reason=r) for n, r in host.skipped),
         manifest=_manifest(agenda, chosen, host, options),
     )
@@ -126,15 +127,49 @@ def _warnings(chosen: Selection, method: MethodSettings) -> list[str]:
     return warnings
 
 
+def _evidence_notes(agenda: Agenda) -> list[str]:
+    """What a reader should know about whose evidence counted: the built-ins' left out, or
+    some of the plugins' records replaced by a data file's."""
+    notes = []
+    if not agenda.choice.builtin_evidence:
+        notes.append(
+            "the built-in evidence is left out (--no-builtin-evidence): only that of other "
+            "plugins and of data files counts"
+        )
+    if agenda.replaced:
+        notes.append(
+            f"{plural(len(agenda.replaced), 'plugin record')} replaced by a data file's record "
+            f"of the same id (--replace): {', '.join(agenda.replaced)}"
+        )
+    return notes
+
+
+def _aggregation_text(agenda: Agenda, options: RunOptions) -> str:
+    """The aggregation methods of the run, and whether the agenda declares them."""
+
+    def named(criteria: str, priorities: str) -> str:
+        if criteria == priorities:
+            return criteria
+        return f"criteria: {criteria}; priorities: {priorities}"
+
+    declared = agenda.definition.criteria_aggregation, agenda.definition.priorities_aggregation
+    used = options.aggregations(agenda.definition)
+    if used == declared:
+        return f"{named(*used)}, as the agenda declares"
+    return f"{named(*used)}, given for this run (the agenda declares {named(*declared)})"
+
+
 def _months_between(earlier: dt.date, later: dt.date) -> int:
     """Whole calendar months from one date to a later one."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
     return months - (later.day < earlier.day)
 
 
-def _method(plan: Plan, options: RunOptions, host: PluginHost) -> Method:
+def _method(agenda: Agenda, plan: Plan, options: RunOptions, host: PluginHost) -> Method:
     return Method(
-        aggregation=options.aggregation_name,
+        agenda=agenda.definition.id,
+        agenda_title=agenda.definition.title,
+        aggregation=_aggregation_text(agenda, options),
         priority_weights=_rounded_all(plan.priority_weights),
         criterion_weights=_rounded_all({k: v for w in plan.within.values() for k, v in w.items()}),
         settings=options.method,
@@ -154,8 +189,11 @@ def _manifest(agenda: Agenda, chosen: Selection, host: PluginHost, options: RunO
             PluginVersion(name=p.name, version=p.version, source=p.source) for p in host.plugins
         ),
         weights=dict(options.weights),
-        criteria_aggregation=options.criteria_aggregation,
-        priorities_aggregation=options.priorities_aggregation,
+        agenda=agenda.definition.id,
+        criteria_aggregation=options.aggregations(agenda.definition)[0],
+        priorities_aggregation=options.aggregations(agenda.definition)[1],
+        builtin_evidence=agenda.choice.builtin_evidence,
+        replaced=agenda.replaced,
         min_grade=options.min_grade,
         seed=options.method.seed,
         draws=options.method.draws,

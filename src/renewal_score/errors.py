@@ -56,13 +56,13 @@ class Location:
 
 def did_you_mean(value: str, known: Iterable[str], *, list_known: bool = False) -> str:
     """The hint that follows a message about an unknown name: ``; did you mean 'x'?`` for
-    the known name closest to ``value``; else, with ``list_known``, `` (known: a, b)``, or
-    nothing. Every "did you mean" of the project is worded here."""
+    the known name closest to ``value``; else, with ``list_known``, `` (known: a, b)`` (when
+    any is known), or nothing. Every "did you mean" of the project is worded here."""
     choices = sorted(known)
     close = difflib.get_close_matches(value, choices, n=1)
     if close:
         return f"; did you mean {close[0]!r}?"
-    return f" (known: {', '.join(choices)})" if list_known else ""
+    return f" (known: {', '.join(choices)})" if list_known and choices else ""
 
 
 class RenewalScoreError(Exception):

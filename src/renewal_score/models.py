@@ -2,8 +2,9 @@
 
 Every model is a frozen pydantic v2 model that rejects unknown fields, so a typo in a data file
 is an error rather than a silently ignored key, and every model exports a JSON Schema:
-Subject, Priority, Criterion (with its ordered RubricLevel list, or an Indicator of
-Components), Evidence (with Source), Observation. What scoring produces is in ``results``.
+AgendaDefinition, Subject, Priority, Criterion (with its ordered RubricLevel list, or an
+Indicator of Components), Evidence (with Source), Observation. What scoring produces is in
+``results``.
 """
 
 from __future__ import annotations
@@ -107,6 +108,27 @@ Validated field by field (not by a model-level validator) so that JSON input is 
 without first being turned into Python dictionaries."""
 
 
+AggregationName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+"""The name of an aggregation method: built in (arithmetic, geometric, minimum) or a plugin's."""
+
+
+class AgendaDefinition(Frozen):
+    """A set of priorities scored together, and how its scores are aggregated.
+
+    A run scores one agenda; its priorities name it (``Priority.agenda``).
+    ``criteria_aggregation`` combines each priority's criteria into its score,
+    ``priorities_aggregation`` the priorities into the overall index: each an aggregation
+    method's name (arithmetic, geometric, minimum, or a plugin's). An index that needs a
+    geometric mean declares it here, so that no run can forget it.
+    """
+
+    id: Identifier
+    title: Text
+    description: str = ""
+    criteria_aggregation: AggregationName = "arithmetic"
+    priorities_aggregation: AggregationName = "arithmetic"
+
+
 class Subject(Frozen):
     """What evidence is about: usually a relationship such as a pair of countries."""
 
@@ -119,6 +141,11 @@ class Priority(Frozen):
 
     id: Identifier
     title: Text
+    agenda: Identifier | None = Field(
+        default=None,
+        description="The agenda the priority belongs to; none: the default agenda (the one "
+        "declared first).",
+    )
     description: str = ""
     weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     target: float = Field(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from renewal_score.method import DEFAULT_METHOD, MethodSettings
+from renewal_score.models import AgendaDefinition
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,8 @@ class RunOptions:
 
     ``weights`` overrides the weight of priorities and criteria by id;
     ``criteria_aggregation`` names the aggregator of criteria into priorities,
-    ``priorities_aggregation`` that of priorities into the overall index;
+    ``priorities_aggregation`` that of priorities into the overall index (None: the one the
+    agenda declares);
     ``min_grade`` leaves out evidence whose grade probability is below it;
     ``method`` holds the method's constants (``method.MethodSettings``).
     """
@@ -23,14 +25,15 @@ class RunOptions:
     as_of: dt.date
     subject: str | None = None
     weights: Mapping[str, float] = field(default_factory=dict)
-    criteria_aggregation: str = "arithmetic"
-    priorities_aggregation: str = "arithmetic"
+    criteria_aggregation: str | None = None
+    priorities_aggregation: str | None = None
     min_grade: float = 0.0
     method: MethodSettings = DEFAULT_METHOD
 
-    @property
-    def aggregation_name(self) -> str:
-        """Both levels' method, as a report names it."""
-        if self.criteria_aggregation == self.priorities_aggregation:
-            return self.criteria_aggregation
-        return f"criteria: {self.criteria_aggregation}; priorities: {self.priorities_aggregation}"
+    def aggregations(self, agenda: AgendaDefinition) -> tuple[str, str]:
+        """The aggregation methods of criteria and of priorities: those given, else the
+        agenda's."""
+        return (
+            self.criteria_aggregation or agenda.criteria_aggregation,
+            self.priorities_aggregation or agenda.priorities_aggregation,
+        )

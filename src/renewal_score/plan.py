@@ -83,17 +83,24 @@ def plan_of(agenda: Agenda, host: PluginHost, options: RunOptions) -> Plan:
         p.id: normalise({c.id: weight_of(c.id, c.weight) for c in agenda.criteria_of(p.id)}, p.id)
         for p in agenda.priorities.values()
     }
+    criteria_method, priorities_method = options.aggregations(agenda.definition)
+    declared = options.criteria_aggregation is None, options.priorities_aggregation is None
     return Plan(
         priorities,
         within,
-        _aggregator(aggregators, options.criteria_aggregation),
-        _aggregator(aggregators, options.priorities_aggregation),
+        _aggregator(aggregators, criteria_method, agenda, declared[0]),
+        _aggregator(aggregators, priorities_method, agenda, declared[1]),
     )
 
 
-def _aggregator(aggregators: Mapping[str, Aggregator], name: str) -> Aggregator:
+def _aggregator(
+    aggregators: Mapping[str, Aggregator], name: str, agenda: Agenda, declared: bool
+) -> Aggregator:
+    """The aggregator of this name; UsageError naming the agenda if it declares the name."""
     if name not in aggregators:
-        raise UsageError(f"unknown aggregation {name!r} (known: {', '.join(sorted(aggregators))})")
+        where = f"agenda {agenda.definition.id!r} declares " if declared else ""
+        known = ", ".join(sorted(aggregators))
+        raise UsageError(f"{where}unknown aggregation {name!r} (known: {known})")
     return aggregators[name]
 
 

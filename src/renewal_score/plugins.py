@@ -1,10 +1,13 @@
 """Finding, loading and calling plugins.
 
-Plugins come from three places, in this order, all through the same hooks:
+Plugins come from these places, in this order, all through the same hooks:
 
-1. the built-ins (``BUILTIN_PLUGINS``): the default rubric scorer and the criteria modules;
-2. installed distributions with an entry point in the group ``renewal_score``, by name;
-3. ``.py`` files and packages in folders given with ``--plugins-dir``, by file name.
+1. the core defaults (``CORE_PLUGINS``): the default rubric scorer, the aggregation methods
+   and the report formats;
+2. the built-ins: the entry points of renewal-score's own distribution (the built-in criteria
+   modules, declared in its pyproject.toml), by name;
+3. installed distributions with an entry point in the group ``renewal_score``, by name;
+4. ``.py`` files and packages in folders given with ``--plugins-dir``, by file name.
 
 Nothing is loaded at import time: ``load_plugins()`` is an explicit step, so a program that
 embeds renewal-score can build its own host. Each plugin is loaded on its own, so a broken
@@ -14,14 +17,12 @@ one is reported by name instead of taking the others down.
 from __future__ import annotations
 
 import contextlib
-import functools
 import importlib
 import importlib.util
-import math
-import numbers
+import re
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -29,25 +30,34 @@ from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import pluggy
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from renewal_score import __version__, hookspecs
+from renewal_score import __version__, hookspecs, models
 from renewal_score.datafiles import RawRecord, validate_records
 from renewal_score.errors import (
-    DataError,
     Location,
     PluginError,
     Problem,
-    RenewalScoreError,
     UsageError,
     did_you_mean,
 )
-from renewal_score.escaping import clipped, echo
+from renewal_score.escaping import echo
+from renewal_score.hookcalls import (
+    checked_assessment,
+    checked_score,
+    checked_text,
+    described,
+    guarded,
+    guarded_plugin,
+)
 from renewal_score.method import ScoringContext
-from renewal_score.models import Criterion, Evidence, Observation
+from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.results import Assessment
 
 ENTRY_POINT_GROUP = "renewal_score"
+
+DISTRIBUTION = "renewal-score"
+"""This distribution: its own entry points in ``ENTRY_POINT_GROUP`` are the built-ins."""
 
 Aggregator = Callable[[Sequence[float], Sequence[float]], float]
 """An aggregation method: (values, weights summing to 1) -> aggregate."""
@@ -61,16 +71,11 @@ CORE_PLUGINS: tuple[str, ...] = (
 )
 """Default implementations of the method's hooks; always loaded, and always overridable."""
 
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "renewal_score_criteria.security:plugin",
-    "renewal_score_criteria.minerals_energy:plugin",
-    "renewal_score_criteria.coercion_resilience:plugin",
-)
-"""The built-in criteria modules, as ``module:attribute``; registered like any other plugin."""
-
 PluginSource = Literal["core", "built-in", "entry point", "folder", "object"]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
+Returns = list[tuple[str, Any]]
+"""What each hook implementation of one call returned, by plugin name, in call order."""
 
 
 @dataclass(frozen=True)
@@ -87,18 +92,25 @@ class PluginInfo:
 class PluginHost:
     """A plugin manager with one typed method per hook.
 
-    Each collection hook is called plugin by plugin, so that an exception, a wrong return
-    type or an invalid record is reported with the plugin's name and the hook's.
+    Hooks are called through pluggy, so its ordering, first-result rule and hook wrappers
+    apply. Each implementation is guarded (``hookcalls``), so that an exception, a wrong
+    return type or an invalid record is reported with the plugin's name and the hook's.
     """
 
     manager: pluggy.PluginManager
     plugins: list[PluginInfo] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """Plugins left out with ``--keep-going``: (name, why)."""
+    _returns: Returns | None = field(default=None, repr=False)
+    """What the implementations of the hook being called have returned so far."""
 
     def names(self) -> set[str]:
         """Names of the plugins loaded (core defaults excepted: they cannot be left out)."""
         return {p.name for p in self.plugins if p.source != "core"}
+
+    def builtins(self) -> set[str]:
+        """Names of the built-in plugins loaded."""
+        return {p.name for p in self.plugins if p.source == "built-in"}
 
     def skip(self, name: str, reason: str) -> None:
         """Leave a failing plugin out of the rest of the run, remembering why."""
@@ -108,8 +120,9 @@ class PluginHost:
         self.skipped.append((name, reason))
 
     def register(self, plugin: object, info: PluginInfo) -> None:
+        proxy = guarded_plugin(self.manager, plugin, info.name, self._returned)
         try:
-            self.manager.register(plugin, name=info.name)
+            self.manager.register(proxy, name=info.name)
             self.manager.check_pending()
         except pluggy.PluginValidationError as error:
             self.manager.unregister(name=info.name)
@@ -126,71 +139,105 @@ class PluginHost:
         callers = self.manager.get_hookcallers(plugin) or []
         return sorted(caller.name for caller in callers)
 
-    def collect(
-        self, hook_name: str, model: type[ModelT], problems: list[Problem]
+    def _returned(self, plugin: str, result: Any) -> None:
+        if self._returns is not None:
+            self._returns.append((plugin, result))
+
+    def _call(self, caller: pluggy.HookCaller, **kwargs: Any) -> tuple[Any, Returns]:
+        """Call a hook through pluggy: its result, and what each implementation returned."""
+        outer, self._returns = self._returns, []
+        returns = self._returns
+        try:
+            return caller(**kwargs), returns
+        finally:
+            self._returns = outer
+
+    def agendas(self, problems: list[Problem]) -> list[tuple[str, models.AgendaDefinition]]:
+        """Every plugin's ``register_agendas``, as (plugin name, record) pairs."""
+        return self._records(self.manager.hook.register_agendas, models.AgendaDefinition, problems)
+
+    def subjects(self, problems: list[Problem]) -> list[tuple[str, Subject]]:
+        """Every plugin's ``register_subjects``, as (plugin name, record) pairs."""
+        return self._records(self.manager.hook.register_subjects, Subject, problems)
+
+    def priorities(self, problems: list[Problem]) -> list[tuple[str, Priority]]:
+        """Every plugin's ``register_priorities``, as (plugin name, record) pairs."""
+        return self._records(self.manager.hook.register_priorities, Priority, problems)
+
+    def criteria(self, problems: list[Problem]) -> list[tuple[str, Criterion]]:
+        """Every plugin's ``register_criteria``, as (plugin name, record) pairs."""
+        return self._records(self.manager.hook.register_criteria, Criterion, problems)
+
+    def evidence(self, problems: list[Problem]) -> list[tuple[str, Evidence]]:
+        """Every plugin's ``register_evidence``, as (plugin name, record) pairs."""
+        return self._records(self.manager.hook.register_evidence, Evidence, problems)
+
+    def observations(self, problems: list[Problem]) -> list[tuple[str, Observation]]:
+        """Every plugin's ``register_observations``, as (plugin name, record) pairs."""
+        return self._records(self.manager.hook.register_observations, Observation, problems)
+
+    def _records(
+        self, caller: pluggy.HookCaller, model: type[ModelT], problems: list[Problem]
     ) -> list[tuple[str, ModelT]]:
-        """Call a collection hook on every plugin; return (plugin name, record) pairs.
+        """Call a collection hook; return (plugin name, record) pairs in plugin order.
 
         Invalid records are left out and their problems appended to ``problems``, so that
         the caller can go on checking the rest and report everything at once.
         """
         collected: list[tuple[str, ModelT]] = []
-        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
-            result = _call(impl, hook_name, {})
+        _, returns = self._call(caller)
+        for plugin, result in reversed(returns):  # pluggy calls the last registered first
             if result is None:
                 continue
             if isinstance(result, str | bytes | Mapping) or not isinstance(result, Sequence):
-                raise PluginError(
-                    impl.plugin_name,
-                    hook_name,
-                    f"returned {type(result).__name__}; expected a list of {model.__name__}",
-                )
+                message = f"returned {type(result).__name__}; expected a list of {model.__name__}"
+                raise PluginError(plugin, caller.name, message)
             raw = [RawRecord(item, None) for item in result]
-            where = Location(f"plugin {impl.plugin_name!r} ({hook_name})", plugin=impl.plugin_name)
+            where = Location(f"plugin {plugin!r} ({caller.name})", plugin=plugin)
             valid, found = validate_records(raw, model, where)
-            collected.extend((impl.plugin_name, record) for record in valid)
+            collected.extend((plugin, record) for record in valid)
             problems.extend(found)
         return collected
 
     def aggregations(self) -> dict[str, Aggregator]:
         """Aggregation methods by name, from every plugin; each result is checked to be a
         score (``checked_score``)."""
-        return self._named("register_aggregations", "aggregation", checked_score)
+        return self._named(self.manager.hook.register_aggregations, "aggregation", checked_score)
 
     def formats(self) -> dict[str, Renderer]:
         """Report formats by name, from every plugin; each result is checked to be text."""
-        return self._named("register_formats", "format", checked_text)
+        return self._named(self.manager.hook.register_formats, "format", checked_text)
 
-    def _named(self, hook_name: str, what: str, check: Callable[[Any], Any]) -> dict[str, Any]:
-        """Call a hook returning {name: function} on every plugin; a name may be taken once.
+    def _named(
+        self, caller: pluggy.HookCaller, what: str, check: Callable[[Any], Any]
+    ) -> dict[str, Any]:
+        """Call a hook returning {name: function}; a name may be taken by one plugin only.
 
         Each function is wrapped so that what it raises, and a result that ``check``
         refuses (with ValueError), are errors of the plugin that registered it."""
         functions: dict[str, Any] = {}
         owners: dict[str, str] = {}
-        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
-            result = _call(impl, hook_name, {})
+        _, returns = self._call(caller)
+        for plugin, result in reversed(returns):
             if not isinstance(result, Mapping) or not all(
                 isinstance(k, str) and callable(v) for k, v in result.items()
             ):
                 message = (
                     f"returned {type(result).__name__}; expected a mapping of names to functions"
                 )
-                raise PluginError(impl.plugin_name, hook_name, message)
+                raise PluginError(plugin, caller.name, message)
             for name, function in result.items():
                 if name in owners:
                     message = f"{what} {name!r} is already registered by plugin {owners[name]!r}"
-                    raise PluginError(impl.plugin_name, hook_name, message)
-                functions[name] = _guarded(
-                    function, impl.plugin_name, hook_name, f"{what} {name!r}", check
-                )
-                owners[name] = impl.plugin_name
+                    raise PluginError(plugin, caller.name, message)
+                functions[name] = guarded(function, plugin, caller.name, f"{what} {name!r}", check)
+                owners[name] = plugin
         return functions
 
     def scorers(self) -> list[str]:
         """The plugins that implement ``score_criterion``, in the order they are asked."""
         implementations = self.manager.hook.score_criterion.get_hookimpls()
-        return [impl.plugin_name for impl in reversed(implementations)]
+        return [impl.plugin_name for impl in reversed(implementations) if not _wraps(impl)]
 
     def score_criterion(
         self,
@@ -199,23 +246,28 @@ class PluginHost:
         observations: Sequence[Observation],
         context: ScoringContext,
     ) -> tuple[str, Assessment]:
-        """Ask plugins in turn to score a criterion; the first assessment wins."""
-        kwargs = {
-            "criterion": criterion,
-            "evidence": evidence,
-            "observations": observations,
-            "context": context,
-        }
-        for impl in reversed(self.manager.hook.score_criterion.get_hookimpls()):
-            result = _call(impl, "score_criterion", kwargs)
-            if result is None:
-                continue
-            try:
-                return impl.plugin_name, checked_assessment(result)
-            except ValueError as error:
-                message = f"{error} for criterion {criterion.id!r}"
-                raise PluginError(impl.plugin_name, "score_criterion", message) from None
-        raise PluginError("", "score_criterion", f"no plugin scored criterion {criterion.id!r}")
+        """Score a criterion by pluggy's first-result call (hook wrappers included): the
+        plugin whose implementation answered, and its checked assessment."""
+        caller = self.manager.hook.score_criterion
+        result, returns = self._call(
+            caller,
+            criterion=criterion,
+            evidence=evidence,
+            observations=observations,
+            context=context,
+        )
+        scorer = next((plugin for plugin, found in returns if found is not None), "")
+        if result is None:
+            raise PluginError("", caller.name, f"no plugin scored criterion {criterion.id!r}")
+        try:
+            return scorer, checked_assessment(result)
+        except ValueError as error:
+            message = f"{error} for criterion {criterion.id!r}"
+            raise PluginError(scorer, caller.name, message) from None
+
+
+def _wraps(implementation: pluggy.HookImpl) -> bool:
+    return implementation.wrapper or implementation.hookwrapper
 
 
 def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str:
@@ -235,108 +287,6 @@ def _explain_invalid(plugin: object, error: pluggy.PluginValidationError) -> str
         f"unknown hook {name!r}{did_you_mean(name, known, list_known=True)}"
         for name in sorted(unknown)
     )
-
-
-def _guarded(
-    function: Callable[..., Any], plugin: str, hook: str, what: str, check: Callable[[Any], T]
-) -> Callable[..., T]:
-    """``function`` whose failures, and results that ``check`` refuses, are reported as the
-    plugin's that registered it."""
-
-    @functools.wraps(function)
-    def call(*args: Any, **kwargs: Any) -> T:
-        try:
-            with _plugin_code():
-                result = function(*args, **kwargs)
-        except RenewalScoreError:
-            raise
-        except (Exception, SystemExit) as error:
-            raise PluginError(plugin, hook, f"{what} raised {_described(error)}") from error
-        try:
-            return check(result)
-        except ValueError as error:
-            raise PluginError(plugin, hook, f"{what} {error}") from None
-
-    return call
-
-
-@contextlib.contextmanager
-def _plugin_code() -> Iterator[None]:
-    """Run plugin code with what it prints sent to standard error, so that a report on
-    standard output (``--format json``) stays what it says it is."""
-    with contextlib.redirect_stdout(sys.stderr):
-        yield
-
-
-EXCEPTION_TEXT_LIMIT = 2_000
-"""Characters of an exception's text that a message quotes: enough for pydantic's account
-of a few invalid fields, not for an exception that quotes a whole file."""
-
-
-def _described(error: BaseException) -> str:
-    """An exception raised by plugin code, for a message: its type and (bounded) text. A
-    plugin's sys.exit() is one too: ending the run is not for a plugin to decide."""
-    try:
-        text = str(error)
-    except Exception:  # an exception whose text cannot be made
-        text = "?"
-    return f"{type(error).__name__}: {clipped(text, EXCEPTION_TEXT_LIMIT)}"
-
-
-def checked_text(result: Any) -> str:
-    """A report renderer's result: text."""
-    if isinstance(result, str):
-        return result
-    raise ValueError(f"returned {type(result).__name__}; expected text (str)")
-
-
-SCORE_TOLERANCE = 1e-9
-"""How far outside [0, 100] an aggregate may fall by rounding, and be taken as the bound."""
-
-
-def checked_score(result: Any) -> float:
-    """An aggregation method's result: a finite number within [0, 100]."""
-    if isinstance(result, numbers.Real) and not isinstance(result, bool):
-        with contextlib.suppress(OverflowError):  # an integer beyond the largest float
-            score = float(result)
-            if -SCORE_TOLERANCE <= score <= 100 + SCORE_TOLERANCE:  # never true of NaN
-                return min(max(score, 0.0), 100.0)
-    raise ValueError(f"returned {echo(result)}; expected a number from 0 to 100")
-
-
-def checked_assessment(result: Any) -> Assessment:
-    """A criterion scorer's result: an Assessment, checked field by field (even one built
-    without validation), with finite numbers throughout."""
-    if not isinstance(result, Assessment):
-        raise ValueError(f"returned {type(result).__name__}; expected an Assessment or None")
-    try:
-        checked = Assessment.model_validate(result.model_dump(include=set(Assessment.model_fields)))
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(map(str, first["loc"]))
-        raise ValueError(f"returned an invalid Assessment ({where}: {first['msg']})") from None
-    if not all(
-        math.isfinite(value) and 0 <= value <= 100 and math.isfinite(chance) and 0 <= chance <= 1
-        for value, chance in checked.distribution
-    ):
-        shown = echo(checked.distribution)
-        raise ValueError(
-            "returned an Assessment whose distribution is not of scores 0-100 with "
-            f"probabilities 0-1: {shown}"
-        )
-    return checked
-
-
-def _call(impl: pluggy.HookImpl, hook_name: str, kwargs: Mapping[str, Any]) -> Any:
-    try:
-        with _plugin_code():
-            return impl.function(**{name: kwargs[name] for name in impl.argnames})
-    except PluginError:
-        raise
-    except DataError as error:  # the plugin's own data files are invalid
-        raise DataError(replace(p, plugin=impl.plugin_name) for p in error.problems) from None
-    except (Exception, SystemExit) as error:
-        raise PluginError(impl.plugin_name, hook_name, f"raised {_described(error)}") from error
 
 
 def new_host() -> PluginHost:
@@ -368,10 +318,9 @@ def load_plugins(
     candidates: list[Iterator[tuple[PluginInfo, Callable[[], object]]]] = [
         _modules(CORE_PLUGINS, "core")
     ]
-    if builtins:
-        candidates.append(_modules(BUILTIN_PLUGINS, "built-in"))
-    if entry_points:
-        candidates.append(_entry_points())
+    installed = _entry_points()
+    candidates.append(iter([c for c in installed if c[0].source == "built-in" and builtins]))
+    candidates.append(iter([c for c in installed if c[0].source != "built-in" and entry_points]))
     candidates.extend(_folder(Path(d)) for d in plugin_dirs)
     candidates.append(
         iter([(PluginInfo(name, "object", "python"), _constant(obj)) for name, obj in extra])
@@ -410,10 +359,10 @@ def _check_known(names: Collection[str], offered: Sequence[PluginInfo]) -> None:
 
 def _loaded(load: Callable[[], object], info: PluginInfo) -> object:
     try:
-        with _plugin_code():
+        with contextlib.redirect_stdout(sys.stderr):  # as while calling its hooks
             return load()
     except (Exception, SystemExit) as error:
-        message = f"cannot be loaded from {info.location}: {_described(error)}"
+        message = f"cannot be loaded from {info.location}: {described(error)}"
         raise PluginError(info.name, "", message) from error
 
 
@@ -435,16 +384,32 @@ def _modules(
         yield PluginInfo(name, source, spec, __version__), partial(_import, spec)
 
 
-def _entry_points() -> Iterator[tuple[PluginInfo, Callable[[], object]]]:
-    for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+def _entry_points() -> list[tuple[PluginInfo, Callable[[], object]]]:
+    """The plugins of entry points: this distribution's (the built-ins), then the others."""
+    found = []
+    for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=_load_order):
         distribution = entry_point.dist
+        name = distribution.name if distribution else "?"
         info = PluginInfo(
             entry_point.name,
-            "entry point",
-            f"{distribution.name if distribution else '?'}: {entry_point.value}",
+            "built-in" if _canonical(name) == DISTRIBUTION else "entry point",
+            f"{name}: {entry_point.value}",
             distribution.version if distribution else "",
         )
-        yield info, entry_point.load
+        found.append((info, entry_point.load))
+    return found
+
+
+def _load_order(entry_point: metadata.EntryPoint) -> tuple[bool, str]:
+    """Built-ins first, then the others; each by name (build backends sort entry points)."""
+    distribution = entry_point.dist
+    own = distribution is not None and _canonical(distribution.name) == DISTRIBUTION
+    return not own, entry_point.name
+
+
+def _canonical(distribution: str) -> str:
+    """A distribution's name as package indexes compare names (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def _folder(folder: Path) -> Iterator[tuple[PluginInfo, Callable[[], object]]]:

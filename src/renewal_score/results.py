@@ -9,16 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from renewal_score.method import MethodSettings
 from renewal_score.models import (
-    Criterion,
-    Evidence,
     Frozen,
     Identifier,
-    Observation,
-    Priority,
     Subject,
 )
 
@@ -190,7 +186,12 @@ class SkippedPlugin(Frozen):
 
 
 class Method(Frozen):
-    aggregation: str
+    agenda: Identifier = Field(description="The id of the agenda scored.")
+    agenda_title: str
+    aggregation: str = Field(
+        description="The aggregation methods of both levels, and whether the agenda declares "
+        "them or the run overrode them."
+    )
     priority_weights: dict[str, float]
     criterion_weights: dict[str, float]
     settings: MethodSettings
@@ -213,8 +214,15 @@ class Manifest(Frozen):
     subject: Identifier
     plugins: tuple[PluginVersion, ...]
     weights: dict[str, float] = Field(description="Weight overrides given for the run, by id.")
+    agenda: Identifier
     criteria_aggregation: str
     priorities_aggregation: str
+    builtin_evidence: bool = Field(
+        description="Whether the built-in plugins' evidence and observations counted."
+    )
+    replaced: tuple[Identifier, ...] = Field(
+        description="Ids of plugins' records that a data file's record replaced."
+    )
     min_grade: float
     seed: int = Field(description="Seed of the draws behind intervals and shares.")
     draws: int
@@ -275,6 +283,18 @@ class Changes(Frozen):
     )
 
 
+READING_GUIDE = (
+    "Reading the figures: a score (0-100) is where the evidence, taken at its word, puts an "
+    "item; 5-95 % is the range its score takes when any report may be wrong (each report holds "
+    "with the probability its Admiralty grade gives); certainty is the probability that what "
+    "the report says holds (a criterion's level, a priority's status), high when very likely "
+    "(0.9 or more), medium when likely (0.66 or more), else low. 'First in' is the share of "
+    "draws in which a priority is where action is most needed first. A criterion without "
+    "evidence counts as the method's rule for missing evidence says."
+)
+"""What the figures mean: printed in the text and Markdown reports, part of the JSON."""
+
+
 class Scorecard(Frozen):
     """The complete, self-describing result of one scoring run."""
 
@@ -302,6 +322,7 @@ class Scorecard(Frozen):
         default=None, description="What changed since an earlier date, when asked for."
     )
     manifest: Manifest
+    reading_guide: str = Field(default=READING_GUIDE, description="What the figures mean.")
 
     def not_counted(self) -> list[tuple[int, str]]:
         """Records loaded but left out of this run, as (count, why) for each reason that applies."""
@@ -396,16 +417,3 @@ RECORD_COLUMNS = (
 """Columns of ``Scorecard.to_records()`` and of the CSV report, in order (documented in the
 README); ``criterion_evidence`` holds the deciding record ids separated by spaces; the change
 columns are filled when the scorecard explains what changed since an earlier date."""
-
-
-def schema_models() -> dict[str, type[BaseModel]]:
-    """Models whose JSON Schema the command line prints, by name."""
-    return {
-        "subject": Subject,
-        "priority": Priority,
-        "criterion": Criterion,
-        "evidence": Evidence,
-        "observation": Observation,
-        "method": MethodSettings,
-        "scorecard": Scorecard,
-    }

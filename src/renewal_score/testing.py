@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from renewal_score.agenda import Agenda, collect_agenda
+from renewal_score.agenda import Agenda, AgendaChoice, collect_agenda
 from renewal_score.datafiles import DataSet
 from renewal_score.engine import build_scorecard
 from renewal_score.errors import Location
@@ -23,7 +24,6 @@ from renewal_score.models import (
     Evidence,
     Observation,
     Priority,
-    Source,
     Subject,
 )
 from renewal_score.options import RunOptions
@@ -85,9 +85,10 @@ def make_host(*plugins: object, builtins: bool = False) -> PluginHost:
     return load_plugins(builtins=builtins, entry_points=False, extra=named)
 
 
-def agenda_of(*plugins: object, builtins: bool = False) -> Agenda:
-    """The checked agenda the plugins define (DataError lists every problem)."""
-    return collect_agenda(make_host(*plugins, builtins=builtins))
+def agenda_of(*plugins: object, builtins: bool = False, agenda: str | None = None) -> Agenda:
+    """The checked agenda the plugins define (DataError lists every problem): the one named
+    ``agenda``, by default the first declared."""
+    return collect_agenda(make_host(*plugins, builtins=builtins), choice=AgendaChoice(agenda))
 
 
 def run(
@@ -96,65 +97,71 @@ def run(
     subject: str | None = None,
     builtins: bool = False,
     files: DataSet | None = None,
+    agenda: str | None = None,
     **options: Any,
 ) -> Scorecard:
-    """Score the agenda the plugins define, as the ``report`` command would.
+    """Score the agenda the plugins define (the one named ``agenda``, by default the first
+    declared), as the ``report`` command would.
 
     ``options`` are further ``renewal_score.options.RunOptions`` fields, such as
     ``criteria_aggregation="geometric"`` or ``weights={"some-criterion": 2.0}``.
     """
     host = make_host(*plugins, builtins=builtins)
-    agenda = collect_agenda(host, files)
-    return build_scorecard(agenda, host, RunOptions(as_of=as_of, subject=subject, **options))
+    checked = collect_agenda(host, files, AgendaChoice(agenda))
+    return build_scorecard(checked, host, RunOptions(as_of=as_of, subject=subject, **options))
 
 
-def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 50) -> None:
+def check_plugin(
+    *plugins: object, builtins: bool = False, max_examples: int = 50, agenda: str | None = None
+) -> None:
     """Check, with generated evidence, that scoring the plugins' criteria keeps its properties.
 
-    For every criterion the plugins define (and the built-ins', with ``builtins``), under
-    the plugins' own ``score_criterion`` where they have one:
+    For every criterion of the agenda named (by default, of every agenda declared) that the
+    plugins define (and the built-ins', with ``builtins``), under the plugins' own
+    ``score_criterion`` where they have one, with generated evidence records for criteria
+    with a rubric and observations for indicators:
 
     - every score is within [0, 100] (or None when unrated), every certainty within [0, 1];
-    - adding a concrete record that advances a criterion never lowers its score;
-    - the scorecard does not depend on the order in which evidence records arrive;
-    - scoring the same evidence twice gives the same scorecard.
+    - adding a concrete record that advances a criterion never lowers its score, nor does a
+      newer observation as good as the latest of its component (by its direction);
+    - the scorecard does not depend on the order in which records arrive;
+    - scoring the same records twice gives the same scorecard.
 
     Raises AssertionError with a minimal failing example (found by hypothesis, which must
     be installed: it is in renewal-score's ``dev`` extra).
     """
+    host = make_host(*plugins, builtins=builtins)
+    declared = collect_agenda(host).declared
+    chosen: list[str | None] = [agenda] if agenda is not None else [*declared] or [None]
+    for agenda_id in chosen:
+        _check_properties(host, collect_agenda(host, choice=AgendaChoice(agenda_id)), max_examples)
+
+
+def _check_properties(host: PluginHost, agenda: Agenda, max_examples: int) -> None:
     from hypothesis import Phase, given, settings
     from hypothesis import strategies as st
 
-    host = make_host(*plugins, builtins=builtins)
-    agenda = collect_agenda(host)
-    subject = Subject(id="property-check", title="Generated evidence")
+    from renewal_score import generated
+
     criteria = sorted(agenda.criteria.values(), key=lambda c: c.id)
     if not criteria:
-        raise AssertionError("the plugins define no criterion to check")
-    options = RunOptions(as_of=dt.date(2100, 1, 1), subject=subject.id)
-
-    @st.composite
-    def records(draw: st.DrawFn, criterion: Criterion, supporting: bool = False) -> Evidence:
-        level = draw(st.sampled_from(criterion.rubric))
-        effect = "advance" if supporting else draw(st.sampled_from(["advance", "setback"]))
-        concrete = supporting or level.needs_concrete or draw(st.booleans())
-        return Evidence(
-            id=f"check-{draw(st.uuids(version=4)).hex}",
-            subject=subject.id,
-            criterion=criterion.id,
-            date=draw(st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31))).isoformat(),
-            statement="Generated record.",
-            level=level.id,
-            effect=effect,
-            kind="concrete" if concrete else "declaratory",
-            source=Source(title="Generated"),
-            grade=draw(st.sampled_from([f"{r}{c}" for r in "ABCDEF" for c in "123456"])),
+        raise AssertionError(
+            f"the plugins define no criterion to check in agenda {agenda.definition.id!r}"
         )
+    subjects = {**agenda.subjects, generated.SUBJECT.id: generated.SUBJECT}
+    options = RunOptions(as_of=generated.AS_OF, subject=generated.SUBJECT.id)
 
-    def scorecard(evidence: Sequence[Evidence]) -> Scorecard:
-        subjects = {**agenda.subjects, subject.id: subject}
-        records = EvidenceRecords.of(evidence, Location("check_plugin"))
-        checked = Agenda(subjects, agenda.priorities, agenda.criteria, records)
+    def scorecard(records: Sequence[Evidence | Observation]) -> Scorecard:
+        evidence = [r for r in records if isinstance(r, Evidence)]
+        observations = tuple(r for r in records if isinstance(r, Observation))
+        where = Location("check_plugin")
+        checked = replace(
+            agenda,
+            subjects=subjects,
+            evidence=EvidenceRecords.of(evidence, where),
+            observations=observations,
+            measured={o.id: where for o in observations},
+        )
         return build_scorecard(checked, host, options)
 
     # The explain phase re-runs failing examples many times; a plugin author wants the example.
@@ -166,31 +173,29 @@ def check_plugin(*plugins: object, builtins: bool = False, max_examples: int = 5
     )
     @given(st.data())
     def properties(data: st.DataObject) -> None:
-        evidence = data.draw(
-            st.lists(st.sampled_from(criteria).flatmap(records), max_size=12, unique_by=_id)
-        )
-        card = scorecard(evidence)
-        scores = [c for p in card.priorities for c in p.criteria]
-        for item in scores:
-            assert item.score is None or 0 <= item.score <= 100, item
-            if item.uncertainty is not None:
-                assert 0 <= item.uncertainty.certainty <= 1, item
-        for priority in card.priorities:
-            assert priority.score is None or 0 <= priority.score <= 100, priority
-        assert scorecard(evidence) == card, "scoring the same evidence twice differs"
-        shuffled = data.draw(st.permutations(evidence))
+        records = data.draw(generated.records_of(criteria))
+        card = scorecard(records)
+        _check_ranges(card)
+        assert scorecard(records) == card, "scoring the same records twice differs"
+        shuffled = data.draw(st.permutations(records))
         assert scorecard(shuffled) == card, "the scorecard depends on the order of records"
         target = data.draw(st.sampled_from(criteria))
-        extra = data.draw(records(target, supporting=True))
+        extra = data.draw(generated.supporting(target, records))
         before = _score_of(card, target.id)
-        after = _score_of(scorecard([*evidence, extra]), target.id)
-        assert (after or 0) >= (before or 0), f"a concrete advance lowered {target.id}"
+        after = _score_of(scorecard([*records, extra]), target.id)
+        supporting = "a concrete advance" if target.indicator is None else "a newer observation"
+        assert (after or 0) >= (before or 0), f"{supporting} lowered {target.id}"
 
     properties()
 
 
-def _id(record: Evidence) -> str:
-    return record.id
+def _check_ranges(card: Scorecard) -> None:
+    for item in (c for p in card.priorities for c in p.criteria):
+        assert item.score is None or 0 <= item.score <= 100, item
+        if item.uncertainty is not None:
+            assert 0 <= item.uncertainty.certainty <= 1, item
+    for priority in card.priorities:
+        assert priority.score is None or 0 <= priority.score <= 100, priority
 
 
 def _score_of(card: Scorecard, criterion_id: str) -> float | None:

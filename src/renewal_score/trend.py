@@ -47,6 +47,29 @@ class Trend(Frozen):
     points: tuple[TrendPoint, ...]
     titles: dict[str, str] = Field(description="Titles of the priorities and criteria, by id.")
 
+    def to_records(self) -> list[dict[str, str | float | int | None]]:
+        """One flat row per (date, item): the overall index (with its interval), then each
+        priority and criterion, with the coverage of that date."""
+        rows: list[dict[str, str | float | int | None]] = []
+        for point in self.points:
+            coverage = {
+                "rated": point.rated,
+                "criteria_count": point.criteria_count,
+                "evidence_count": point.evidence_count,
+            }
+            items = [
+                ("overall", "overall", point.overall, point.overall_low, point.overall_high),
+                *(("priority", i, v, None, None) for i, v in point.priorities.items()),
+                *(("criterion", i, v, None, None) for i, v in point.criteria.items()),
+            ]
+            rows.extend(
+                {"subject": self.subject, "as_of": point.as_of.isoformat(), "kind": kind}
+                | {"item": item, "score": score, "low": low, "high": high}
+                | coverage
+                for kind, item, score, low, high in items
+            )
+        return rows
+
 
 def dates(start: dt.date, end: dt.date, every: Every) -> list[dt.date]:
     """``start``, then every month, quarter or year after it, up to ``end`` (days past a short
@@ -126,6 +149,16 @@ class Comparison(Frozen):
     min_coverage: float
     priorities: dict[str, str] = Field(description="Priority titles by id.")
     subjects: tuple[SubjectRow, ...] = Field(description="By rank, then id.")
+
+    def to_records(self) -> list[dict[str, str | float | int | bool | None]]:
+        """One flat row per subject, by rank: its overall score, rank, z-score, coverage,
+        and a column per priority's score (``priority_<id>``)."""
+        return [
+            {"as_of": self.as_of.isoformat()}
+            | row.model_dump(exclude={"priorities"})
+            | {f"priority_{p}": row.priorities.get(p) for p in self.priorities}
+            for row in self.subjects
+        ]
 
 
 def compare(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from renewal_score.cli import parents
-from renewal_score.cli.pipeline import Checked, Output, RunRequest, check, load, unknown
-from renewal_score.errors import UsageError
+from renewal_score.cli.pipeline import Checked, Output, RunRequest, check, load
 
 if TYPE_CHECKING:
-    from renewal_score.agenda import Agenda
     from renewal_score.trend import Comparison
 
 
@@ -20,7 +18,7 @@ DESCRIPTION = "Score several subjects on the same agenda, with z-scores and rank
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
-    uses = [shared.inputs, shared.output, shared.as_of, shared.method]
+    uses = [shared.inputs, shared.agenda, shared.output, shared.as_of, shared.method]
     parser = shared.command(commands, "compare", request_from, uses, HELP, DESCRIPTION)
     parser.add_argument(
         "--subjects",
@@ -36,7 +34,11 @@ def request_from(args: argparse.Namespace) -> CompareRequest:
     if args.subjects is not None:
         subjects = tuple(s.strip() for s in args.subjects.split(",") if s.strip())
     run = RunRequest(
-        parents.sources_from(args), parents.as_of_from(args), None, parents.method_from(args)
+        parents.sources_from(args),
+        parents.as_of_from(args),
+        None,
+        parents.method_from(args),
+        parents.agenda_from(args),
     )
     return CompareRequest(run, subjects, parents.output_from(args, parents.TABLE_FORMATS))
 
@@ -50,29 +52,13 @@ class CompareRequest:
     """None: every subject with evidence."""
     output: Output
 
-    def prepare(self) -> tuple[Checked, list[str]]:
-        checked = check(load(self.run.sources, self.run.method), self.run)
-        return checked, self._subjects(checked.agenda)
+    def prepare(self) -> Checked:
+        return check(load(self.run.sources, self.run.method), self.run)
 
-    def _subjects(self, agenda: Agenda) -> list[str]:
-        if self.subjects is None:
-            columns = agenda.evidence.columns
-            subjects = sorted({*columns.subject} | {o.subject for o in agenda.observations})
-        else:
-            subjects = list(self.subjects)
-        missing = [s for s in subjects if s not in agenda.subjects]
-        if missing:
-            raise UsageError(unknown("subject", missing[0], agenda.subjects))
-        if not subjects:
-            raise UsageError("no subject to compare")
-        return subjects
+    def compute(self, checked: Checked) -> Comparison:
+        from renewal_score.api import comparison
 
-    def compute(self, stage: tuple[Checked, list[str]]) -> Comparison:
-        from renewal_score.trend import compare
-
-        checked, subjects = stage
-        options = replace(checked.options, subject=subjects[0])
-        return compare(checked.agenda, checked.loaded.host, options, subjects)
+        return comparison(checked, self.subjects)
 
     def render(self, result: Comparison, width: int) -> str:
         from renewal_score.reports.commands import render_comparison

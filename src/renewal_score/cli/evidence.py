@@ -28,14 +28,16 @@ DESCRIPTION = (
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
-    uses = [shared.inputs, shared.output, shared.as_of]
+    uses = [shared.inputs, shared.agenda, shared.output, shared.as_of]
     parser = shared.command(commands, "evidence", request_from, uses, HELP, DESCRIPTION)
     parser.add_argument("--criterion", metavar="ID", help="only the evidence for criterion ID")
     parents.add_format(parser, FORMATS, aliases=["table"])
 
 
 def request_from(args: argparse.Namespace) -> EvidenceRequest:
-    run = RunRequest(parents.sources_from(args), parents.as_of_from(args))
+    run = RunRequest(
+        parents.sources_from(args), parents.as_of_from(args), agenda=parents.agenda_from(args)
+    )
     return EvidenceRequest(run, args.criterion, parents.output_from(args, FORMATS))
 
 

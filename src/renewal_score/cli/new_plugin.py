@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,4 +71,6 @@ class NewPluginRequest:
         )
 
     def render(self, result: Path, width: int) -> str:
-        return f"created {result}\ninstall it with: pip install {result}\n"
+        # A relative folder is shown as ./NAME, so that pip takes it for a path, not a name.
+        folder = str(result) if result.is_absolute() else os.path.join(os.curdir, result)
+        return f"created {result}\ninstall it with: pip install -e {shlex.quote(folder)}\n"

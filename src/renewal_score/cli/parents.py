@@ -1,7 +1,8 @@
 """The options that commands share, as argparse parent parsers, and what each becomes in a
 request, checked once as it is read: ``--debug``; the inputs (``--plugins-dir``,
-``--evidence``, ``--keep-going``); the output (``-o`` and ``--format``); ``--as-of``; the
-method options (``--weights``, ``--aggregation``, ``--min-grade``, ``--method``,
+``--evidence``, ``--keep-going``); the agenda (``--agenda``, ``--replace``,
+``--no-builtin-evidence``); the output (``-o`` and ``--format``); ``--as-of``; the method
+options (``--weights``, ``--aggregation``, ``--min-grade``, ``--method``,
 ``--unrated``, ``--min-coverage``, ``--rank-by``)."""
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from renewal_score.cli.pipeline import PLUGINS_ENV, MethodChoice, Output, Sources
+from renewal_score.agenda import AgendaChoice
+from renewal_score.api import check_grade as check_grade  # also the commands'
+from renewal_score.cli.pipeline import AGENDA_ENV, PLUGINS_ENV, MethodChoice, Output, Sources
 from renewal_score.clock import today
 from renewal_score.errors import UsageError
 from renewal_score.escaping import echo
@@ -58,6 +61,7 @@ class ParentParsers:
 
     debug: argparse.ArgumentParser
     inputs: argparse.ArgumentParser
+    agenda: argparse.ArgumentParser
     output: argparse.ArgumentParser
     as_of: argparse.ArgumentParser
     method: argparse.ArgumentParser
@@ -117,7 +121,7 @@ def parent_parsers() -> ParentParsers:
         help="count evidence whose stated date (its whole day, month, quarter or year) has "
         f"passed by DATE: {DATE_FORMS}, meaning the end of that period (default: today, in UTC)",
     )
-    return ParentParsers(debug, _inputs(), output, as_of, _method())
+    return ParentParsers(debug, _inputs(), _agenda(), output, as_of, _method())
 
 
 def _inputs() -> argparse.ArgumentParser:
@@ -138,6 +142,39 @@ def _inputs() -> argparse.ArgumentParser:
     return inputs
 
 
+def _agenda() -> argparse.ArgumentParser:
+    agenda = argparse.ArgumentParser(add_help=False)
+    agenda.add_argument(
+        "--agenda",
+        metavar="ID",
+        help=f"the agenda to score (default: ${AGENDA_ENV} if set, else the first declared: the "
+        "built-in one when it loads); other agendas' priorities are left out",
+    )
+    agenda.add_argument(
+        "--replace",
+        action="store_true",
+        help="let a record of the --evidence files replace a plugin's record of the same id "
+        "(an edited export), instead of it being a duplicate; the report lists them",
+    )
+    agenda.add_argument(
+        "--no-builtin-evidence",
+        dest="builtin_evidence",
+        action="store_false",
+        help="leave out the evidence and observations of the built-in criteria modules (their "
+        "criteria stay): only other plugins' and the --evidence files' count",
+    )
+    return agenda
+
+
+def agenda_from(args: argparse.Namespace) -> AgendaChoice:
+    """The agenda options, and RENEWAL_SCORE_AGENDA."""
+    return AgendaChoice(
+        args.agenda or os.environ.get(AGENDA_ENV) or None,
+        builtin_evidence=args.builtin_evidence,
+        replace=args.replace,
+    )
+
+
 def _method() -> argparse.ArgumentParser:
     method = argparse.ArgumentParser(add_help=False)
     method.add_argument(
@@ -148,10 +185,10 @@ def _method() -> argparse.ArgumentParser:
     )
     method.add_argument(
         "--aggregation",
-        default="arithmetic",
+        default=None,
         metavar="METHOD",
-        help="arithmetic (default), geometric, minimum or a plugin's method, for both levels; "
-        "or per level: criteria=METHOD,priorities=METHOD",
+        help="arithmetic, geometric, minimum or a plugin's method, for both levels; or per "
+        "level: criteria=METHOD,priorities=METHOD (default: what the agenda declares)",
     )
     method.add_argument(
         "--min-grade",
@@ -277,8 +314,8 @@ def method_from(args: argparse.Namespace) -> MethodChoice:
     }
     criteria, priorities = _aggregations(args.aggregation)
     return MethodChoice(
-        weights_file=args.weights,
-        method_file=args.method_file,
+        weights=args.weights,
+        method=args.method_file,
         criteria_aggregation=criteria,
         priorities_aggregation=priorities,
         min_grade=args.min_grade,
@@ -286,11 +323,12 @@ def method_from(args: argparse.Namespace) -> MethodChoice:
     )
 
 
-def _aggregations(text: str) -> tuple[str, str]:
-    """The methods of the two levels: one for both, or criteria=METHOD,priorities=METHOD."""
-    if "=" not in text:
+def _aggregations(text: str | None) -> tuple[str | None, str | None]:
+    """The methods of the two levels: one for both, or criteria=METHOD,priorities=METHOD
+    (None: the agenda's)."""
+    if text is None or "=" not in text:
         return text, text
-    levels = {"criteria": "arithmetic", "priorities": "arithmetic"}
+    levels: dict[str, str | None] = {"criteria": None, "priorities": None}
     for part in text.split(","):
         level, _, name = part.partition("=")
         if level.strip() not in levels or not name.strip():
@@ -299,10 +337,3 @@ def _aggregations(text: str) -> tuple[str, str]:
             )
         levels[level.strip()] = name.strip()
     return levels["criteria"], levels["priorities"]
-
-
-def check_grade(grade: str, option: str) -> str:
-    """``grade`` if it is an Admiralty grade such as C3, else a UsageError naming the option."""
-    if not re.fullmatch(r"[A-F][1-6]", grade):
-        raise UsageError(f"{option} {grade!r} is not a grade such as C3")
-    return grade

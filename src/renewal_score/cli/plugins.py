@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from renewal_score.cli.pipeline import Loaded, Output, Sources, load
 from renewal_score.errors import DataError, Problem
 
 if TYPE_CHECKING:
-    from renewal_score.models import Criterion, Priority
+    from renewal_score.models import AgendaDefinition, Criterion, Priority
     from renewal_score.plugins import PluginHost
     from renewal_score.reports.commands import PluginRow
 
@@ -51,7 +52,7 @@ class PluginsRequest:
         from renewal_score.reports.commands import PluginRow
 
         host = loaded.host
-        priorities, criteria, evidence = loaded.keeping_going(lambda: _contributions(host))
+        contributed = loaded.keeping_going(lambda: _contributions(host))
         rows = [
             PluginRow(
                 name=p.name,
@@ -59,9 +60,11 @@ class PluginsRequest:
                 source=p.source,
                 location=p.location,
                 hooks=tuple(host.hooks_of(p.name)),
-                priorities=tuple(priorities.get(p.name, [])),
-                criteria=tuple(criteria.get(p.name, [])),
-                evidence=evidence.get(p.name, 0),
+                agendas=tuple(contributed.agendas.get(p.name, [])),
+                priorities=tuple(contributed.priorities.get(p.name, [])),
+                criteria=tuple(contributed.criteria.get(p.name, [])),
+                evidence=contributed.evidence[p.name],
+                observations=contributed.observations[p.name],
             )
             for p in host.plugins
         ]
@@ -73,26 +76,37 @@ class PluginsRequest:
         return render_plugins(result, self.output.format, width)
 
 
-def _contributions(
-    host: PluginHost,
-) -> tuple[dict[str, list[str]], dict[str, list[str]], Counter[str]]:
-    """The ids of the priorities and criteria each plugin registers, and how many evidence
-    records; DataError if a plugin's records are invalid."""
-    from renewal_score.models import Criterion, Evidence, Priority
+@dataclass(frozen=True)
+class Contributions:
+    """What each plugin registers, by plugin name: ids of agendas, priorities and criteria,
+    and how many evidence records and observations."""
 
+    agendas: dict[str, list[str]]
+    priorities: dict[str, list[str]]
+    criteria: dict[str, list[str]]
+    evidence: Counter[str]
+    observations: Counter[str]
+
+
+def _contributions(host: PluginHost) -> Contributions:
+    """What each plugin registers; DataError if a plugin's records are invalid."""
     problems: list[Problem] = []
-    priorities = _ids_by_plugin(host, "register_priorities", Priority, problems)
-    criteria = _ids_by_plugin(host, "register_criteria", Criterion, problems)
-    records = host.collect("register_evidence", Evidence, problems)
+    found = Contributions(
+        _ids_by_plugin(host.agendas(problems)),
+        _ids_by_plugin(host.priorities(problems)),
+        _ids_by_plugin(host.criteria(problems)),
+        Counter(name for name, _ in host.evidence(problems)),
+        Counter(name for name, _ in host.observations(problems)),
+    )
     if problems:
         raise DataError(problems)
-    return priorities, criteria, Counter(name for name, _ in records)
+    return found
 
 
 def _ids_by_plugin(
-    host: PluginHost, hook: str, model: type[Priority | Criterion], problems: list[Problem]
+    records: Sequence[tuple[str, AgendaDefinition | Priority | Criterion]],
 ) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for name, record in host.collect(hook, model, problems):
+    for name, record in records:
         found.setdefault(name, []).append(record.id)
     return found

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from renewal_score.cli import parents
-from renewal_score.cli.pipeline import Checked, Output, RunRequest, check, load
-from renewal_score.errors import UsageError
+from renewal_score.cli.pipeline import Checked, Output, RunRequest, check, load, renderer
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
@@ -25,7 +24,7 @@ DESCRIPTION = "Score every priority of the agenda and print the report."
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
-    uses = [shared.inputs, shared.output, shared.as_of, shared.method]
+    uses = [shared.inputs, shared.agenda, shared.output, shared.as_of, shared.method]
     parser = shared.command(commands, "report", request_from, uses, HELP, DESCRIPTION)
     parents.add_format(parser, FORMATS, plugins_add=True)
     parser.add_argument(
@@ -46,9 +45,8 @@ def request_from(args: argparse.Namespace) -> ReportRequest:
         parents.as_of_from(args),
         args.subject,
         parents.method_from(args),
+        parents.agenda_from(args),
     )
-    if args.since is not None and args.since > run.as_of:
-        raise UsageError(f"--since {args.since} is after the as-of date {run.as_of}")
     return ReportRequest(run, parents.output_from(args, FORMATS), args.since)
 
 
@@ -63,26 +61,14 @@ class ReportRequest:
     def prepare(self) -> tuple[Checked, Renderer]:
         """The format is looked up among those the plugins add before the agenda is built."""
         loaded = load(self.run.sources, self.run.method)
-        renderer = loaded.renderer(self.output.format)
-        return check(loaded, self.run), renderer
+        chosen = renderer(loaded, self.output.format)
+        return check(loaded, self.run), chosen
 
     def compute(self, stage: tuple[Checked, Renderer]) -> tuple[Scorecard, Agenda, Renderer]:
-        from renewal_score.engine import build_scorecard
+        from renewal_score.api import scorecard
 
-        checked, renderer = stage
-        host = checked.loaded.host
-        card = checked.loaded.keeping_going(
-            lambda: build_scorecard(checked.agenda, host, checked.options)
-        )
-        if self.since is not None:
-            from renewal_score.changes import explain
-
-            since = self.since
-            changes = checked.loaded.keeping_going(
-                lambda: explain(checked.agenda, host, checked.options, since)
-            )
-            card = card.model_copy(update={"changes": changes})
-        return card, checked.agenda, renderer
+        checked, chosen = stage
+        return scorecard(checked, self.since), checked.agenda, chosen
 
     def render(self, result: tuple[Scorecard, Agenda, Renderer], width: int) -> str:
         from renewal_score.reports import render_with

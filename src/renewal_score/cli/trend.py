@@ -23,7 +23,7 @@ DESCRIPTION = "Score the agenda at each date from --from to --to."
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
-    uses = [shared.inputs, shared.output, shared.method]
+    uses = [shared.inputs, shared.agenda, shared.output, shared.method]
     parser = shared.command(commands, "trend", request_from, uses, HELP, DESCRIPTION)
     date: dict[str, Any] = {"type": parents.period_end, "metavar": "DATE"}
     parser.add_argument("--from", dest="start", required=True, help=FROM, **date)
@@ -40,7 +40,11 @@ def request_from(args: argparse.Namespace) -> TrendRequest:
 
     points = tuple(dates(args.start, args.end or today(), args.every))
     run = RunRequest(
-        parents.sources_from(args), points[-1], args.subject, parents.method_from(args)
+        parents.sources_from(args),
+        points[-1],
+        args.subject,
+        parents.method_from(args),
+        parents.agenda_from(args),
     )
     return TrendRequest(run, points, args.every, parents.output_from(args, parents.TABLE_FORMATS))
 

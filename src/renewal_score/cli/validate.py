@@ -27,13 +27,14 @@ DESCRIPTION = (
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
-    uses = [shared.inputs]
+    uses = [shared.inputs, shared.agenda]
     parser = shared.command(commands, "validate", request_from, uses, HELP, DESCRIPTION)
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
 
 def request_from(args: argparse.Namespace) -> ValidateRequest:
-    return ValidateRequest(RunRequest(parents.sources_from(args, args.paths), today()))
+    sources = parents.sources_from(args, args.paths)
+    return ValidateRequest(RunRequest(sources, today(), agenda=parents.agenda_from(args)))
 
 
 @dataclass(frozen=True)

@@ -133,14 +133,24 @@ class PluginRow:
     source: str = ""
     location: str = ""
     hooks: tuple[str, ...] = ()
+    agendas: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     criteria: tuple[str, ...] = ()
     evidence: int = 0
+    observations: int = 0
     left_out: str | None = None
     """Why the plugin was left out (with --keep-going); None when it is loaded."""
 
 
-PLUGIN_HEADERS = ["name", "version", "source", "hooks", "priorities, criteria", "evidence"]
+PLUGIN_HEADERS = [
+    "name",
+    "version",
+    "source",
+    "hooks",
+    "agendas, priorities, criteria",
+    "evidence",
+    "observations",
+]
 
 
 def render_plugins(rows: Sequence[PluginRow], file_format: str, width: int = TEXT_WIDTH) -> str:
@@ -161,8 +171,9 @@ def render_plugins(rows: Sequence[PluginRow], file_format: str, width: int = TEX
             row.version,
             row.source,
             separator.join(row.hooks),
-            separator.join([*row.priorities, *row.criteria]),
+            separator.join([*row.agendas, *row.priorities, *row.criteria]),
             str(row.evidence),
+            str(row.observations),
         ]
         for row in loaded
     ]

@@ -135,15 +135,3 @@ def title_of(card: Scorecard) -> str:
         f"Renewal scorecard: {one_line(subject.title)} ({subject.id}), "
         f"as of {card.as_of.isoformat()}"
     )
-
-
-READING_GUIDE = (
-    "Reading the figures: a score (0-100) is where the evidence, taken at its word, puts an "
-    "item; 5-95 % is the range its score takes when any report may be wrong (each report holds "
-    "with the probability its Admiralty grade gives); certainty is the probability that what "
-    "the report says holds (a criterion's level, a priority's status), high when very likely "
-    "(0.9 or more), medium when likely (0.66 or more), else low. 'First in' is the share of "
-    "draws in which a priority is where action is most needed first. A criterion without "
-    "evidence counts as the method's rule for missing evidence says."
-)
-"""What the columns mean, printed in every format."""

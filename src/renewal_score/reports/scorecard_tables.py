@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from renewal_score.reports.formatting import (
@@ -17,6 +18,16 @@ from renewal_score.results import PriorityScore, Scorecard
 
 Cell = Callable[[str], str]
 """How a renderer makes text from data safe for its format."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a table of the scorecard is laid out: its headers, the alignment of its columns,
+    and, in text, the widths its wrapped columns take in 100 columns (None: never wrapped)."""
+
+    headers: Sequence[str]
+    align: Sequence[str]
+    text_widths: Sequence[int | None]
 
 
 def headline(card: Scorecard) -> list[str]:
@@ -58,7 +69,7 @@ PRIORITY_HEADERS = [
     "say-do",
     "first",
 ]
-PRIORITY_ALIGN = (
+PRIORITY_ALIGN: tuple[str, ...] = (
     "right",
     "left",
     "right",
@@ -163,6 +174,7 @@ def method_lines(card: Scorecard) -> list[str]:
     credibility = " ".join(f"{k}={v:g}" for k, v in settings.credibility.items())
     bands = ", ".join(f"{k} from {v:g}" for k, v in settings.status_bands.items())
     return [
+        f"Agenda: {method.agenda_title} [{method.agenda}].",
         f"Aggregation: {method.aggregation}.",
         "Priority weights: "
         + ", ".join(f"{k} {v:.4f}" for k, v in method.priority_weights.items())
@@ -261,3 +273,11 @@ def gather_rows(card: Scorecard, cell: Cell) -> list[list[Any]]:
         ]
         for g in card.gather_next[:GATHER_SHOWN]
     ]
+
+
+PRIORITIES = Layout(PRIORITY_HEADERS, PRIORITY_ALIGN, [None, 20, *[None] * 4, 17, *[None] * 3])
+CRITERIA = Layout(CRITERION_HEADERS, CRITERION_ALIGN, [20, None, None, None, 11, 11, None, 16])
+COVERAGE = Layout(COVERAGE_HEADERS, COVERAGE_ALIGN, [26, *[None] * 5, 15, None])
+GATHER = Layout(GATHER_HEADERS, GATHER_ALIGN, [40, None, None, None, 24])
+CHANGES = Layout(CHANGE_HEADERS, CHANGE_ALIGN, [30, None, None, None, 40])
+STEPS = Layout(STEP_HEADERS, STEP_ALIGN, [None, None, 26, None, 44])

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from renewal_score.reports.formatting import (
-    READING_GUIDE,
     TEXT_WIDTH,
     escape_markdown,
     fitted,
@@ -15,18 +14,13 @@ from renewal_score.reports.formatting import (
     wrapper,
 )
 from renewal_score.reports.scorecard_tables import (
-    CHANGE_ALIGN,
-    CHANGE_HEADERS,
-    COVERAGE_ALIGN,
-    COVERAGE_HEADERS,
-    CRITERION_ALIGN,
-    CRITERION_HEADERS,
-    GATHER_ALIGN,
-    GATHER_HEADERS,
-    PRIORITY_ALIGN,
-    PRIORITY_HEADERS,
-    STEP_ALIGN,
-    STEP_HEADERS,
+    CHANGES,
+    COVERAGE,
+    CRITERIA,
+    GATHER,
+    PRIORITIES,
+    STEPS,
+    Layout,
     change_rows,
     changes_heading,
     coverage_rows,
@@ -38,7 +32,7 @@ from renewal_score.reports.scorecard_tables import (
     priority_rows,
     step_rows,
 )
-from renewal_score.results import Scorecard
+from renewal_score.results import READING_GUIDE, Scorecard
 
 if TYPE_CHECKING:
     from renewal_score.agenda import Agenda
@@ -48,73 +42,27 @@ def render_text(card: Scorecard, width: int = TEXT_WIDTH) -> str:
     """A plain-text report for a terminal, lines and tables fitting ``width`` columns (as far
     as the columns of figures allow)."""
     wrap = wrapper(width)
+
+    def simple(rows: list[list[Any]], layout: Layout) -> str:
+        widths = fitted(layout.text_widths, layout.headers, width)
+        return table(rows, layout.headers, layout.align, "simple", widths)
+
     out = [*wrap(title_of(card)), ""]
     out += [line for text in headline(card) for line in wrap(one_line(text))]
     out += ["", "Priorities, where action is most needed first:"]
-    out.append(
-        table(
-            priority_rows(card, one_line),
-            PRIORITY_HEADERS,
-            PRIORITY_ALIGN,
-            "simple",
-            fitted(
-                [None, 20, None, None, None, None, 17, None, None, None], PRIORITY_HEADERS, width
-            ),
-        )
-    )
+    out.append(simple(priority_rows(card, one_line), PRIORITIES))
     for priority in sorted(card.priorities, key=lambda p: p.rank):
         out += ["", *wrap(f"{priority.rank}. {one_line(priority.title)} [{priority.id}]")]
-        out.append(
-            table(
-                criterion_rows(priority, one_line),
-                CRITERION_HEADERS,
-                CRITERION_ALIGN,
-                "simple",
-                fitted([20, None, None, None, 11, 11, None, 16], CRITERION_HEADERS, width),
-            )
-        )
+        out.append(simple(criterion_rows(priority, one_line), CRITERIA))
     out += ["", *(line for text in gather_lines(card) for line in wrap(text))]
     if card.gather_next:
-        out.append(
-            table(
-                gather_rows(card, one_line),
-                GATHER_HEADERS,
-                GATHER_ALIGN,
-                "simple",
-                fitted([40, None, None, None, 24], GATHER_HEADERS, width),
-            )
-        )
+        out.append(simple(gather_rows(card, one_line), GATHER))
     if card.changes is not None:
         out += ["", *wrap(changes_heading(card) + ":")]
-        out.append(
-            table(
-                change_rows(card, one_line),
-                CHANGE_HEADERS,
-                CHANGE_ALIGN,
-                "simple",
-                fitted([30, None, None, None, 40], CHANGE_HEADERS, width),
-            )
-        )
-        out += [""]
-        out.append(
-            table(
-                step_rows(card, one_line),
-                STEP_HEADERS,
-                STEP_ALIGN,
-                "simple",
-                fitted([None, None, 26, None, 44], STEP_HEADERS, width),
-            )
-        )
+        out += [simple(change_rows(card, one_line), CHANGES), ""]
+        out.append(simple(step_rows(card, one_line), STEPS))
     out += ["", "Evidence coverage (counted per criterion; thin: one event or none):"]
-    out.append(
-        table(
-            coverage_rows(card, one_line),
-            COVERAGE_HEADERS,
-            COVERAGE_ALIGN,
-            "simple",
-            fitted([26, None, None, None, None, None, 15, None], COVERAGE_HEADERS, width),
-        )
-    )
+    out.append(simple(coverage_rows(card, one_line), COVERAGE))
     out += ["", "Method:"]
     out += [line for text in method_lines(card) for line in wrap(text)]
     out += ["", *wrap(READING_GUIDE)]
@@ -128,26 +76,26 @@ def render_markdown(card: Scorecard, agenda: Agenda | None = None) -> str:
     out = [f"# {cell(title_of(card))}", ""]
     out += [f"- {cell(line)}" for line in headline(card)]
     out += ["", "## Priorities, where action is most needed first", ""]
-    out.append(table(priority_rows(card, cell), PRIORITY_HEADERS, PRIORITY_ALIGN, "github"))
+    out.append(table(priority_rows(card, cell), PRIORITIES.headers, PRIORITIES.align, "github"))
     for priority in sorted(card.priorities, key=lambda p: p.rank):
         out += ["", f"### {priority.rank}. {cell(priority.title)}", ""]
         out.append(
-            table(criterion_rows(priority, cell), CRITERION_HEADERS, CRITERION_ALIGN, "github")
+            table(criterion_rows(priority, cell), CRITERIA.headers, CRITERIA.align, "github")
         )
     out += ["", "## What to gather next", ""]
     out += [cell(line) for line in gather_lines(card)]
     if card.gather_next:
-        out += ["", table(gather_rows(card, cell), GATHER_HEADERS, GATHER_ALIGN, "github")]
+        out += ["", table(gather_rows(card, cell), GATHER.headers, GATHER.align, "github")]
     if card.changes is not None:
         out += ["", f"## {cell(changes_heading(card))}", ""]
-        out.append(table(change_rows(card, cell), CHANGE_HEADERS, CHANGE_ALIGN, "github"))
+        out.append(table(change_rows(card, cell), CHANGES.headers, CHANGES.align, "github"))
         out += [""]
-        out.append(table(step_rows(card, cell), STEP_HEADERS, STEP_ALIGN, "github"))
+        out.append(table(step_rows(card, cell), STEPS.headers, STEPS.align, "github"))
     if agenda is not None:
         out += ["", "## Records that decided the scores", ""]
         out += _deciding_records(card, agenda)
     out += ["", "## Evidence coverage", ""]
-    out.append(table(coverage_rows(card, cell), COVERAGE_HEADERS, COVERAGE_ALIGN, "github"))
+    out.append(table(coverage_rows(card, cell), COVERAGE.headers, COVERAGE.align, "github"))
     out += ["", "## Method", ""]
     out += [f"- {cell(line)}" for line in method_lines(card)]
     out += ["", cell(READING_GUIDE)]

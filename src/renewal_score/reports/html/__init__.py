@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from renewal_score.reports.html.changes import changes_section, gather_section
 from renewal_score.reports.html.charts import Intervals, bar_chart, line_chart
+from renewal_score.reports.html.method import method_section
 from renewal_score.reports.html.page import esc, page, plural, status_badge
 from renewal_score.reports.html.sections import (
     THIN_EVIDENCE,
     coverage_table,
     evidence_section,
     headline,
-    method_section,
     priority_card,
     priority_summary,
 )
@@ -31,48 +31,17 @@ def render_html(
     card: Scorecard,
     *,
     agenda: Agenda | None = None,
-    intervals: Intervals | None = None,
     trend: Trend | None = None,
 ) -> str:
     """The scorecard as a self-contained HTML report.
 
     ``agenda`` (the one the scorecard was built from) adds each criterion's rubric and the
-    evidence records counted; ``intervals`` maps priority ids to (p05, median, p95) score
-    intervals to draw as whiskers instead of the scorecard's own 5-95 % intervals (with a dot
-    at the score); ``trend`` adds a chart of the scores over time.
+    evidence records counted; ``trend`` adds a chart of the scores over time.
     """
-    whiskers = intervals if intervals is not None else _own_intervals(card)
-    spacing = card.method.settings.level_spacing
     subject = card.subject
     title = f"Renewal scorecard: {subject.title} ({subject.id}), as of {card.as_of.isoformat()}"
     ranked = sorted(card.priorities, key=lambda p: p.rank)
-    sections = [
-        ("priority-scores", "Priority scores", _scores_body(card, whiskers, intervals is None)),
-    ]
-    if trend is not None:
-        sections.append(("trend", "Scores over time", _trend_body(card, trend)))
-    sections.append(("gather", "What to gather next", gather_section(card)))
-    if card.changes is not None:
-        title = f"What changed since {card.changes.since.isoformat()}"
-        sections.append(("changes", title, changes_section(card)))
-    sections += [
-        (
-            "priorities",
-            "Priorities, where action is most needed first",
-            priority_summary(card)
-            + "\n"
-            + "\n".join(priority_card(p, agenda, spacing) for p in ranked),
-        ),
-        (
-            "coverage",
-            "Evidence coverage",
-            "<p>How much evidence stands behind each criterion. Criteria with "
-            f"{THIN_EVIDENCE} event or none are marked: their scores rest on little.</p>"
-            + coverage_table(card),
-        ),
-        ("evidence", "Evidence counted", evidence_section(card, agenda)),
-        ("method", "Method", method_section(card)),
-    ]
+    sections = _sections(card, agenda, trend)
     as_of = card.as_of.isoformat()
     lede = (
         f'Scored as of <time datetime="{as_of}">{as_of}</time> · subject '
@@ -92,6 +61,40 @@ def render_html(
     )
 
 
+Section = tuple[str, str, str]
+"""An anchor, a title and the HTML content of a section."""
+
+
+def _sections(card: Scorecard, agenda: Agenda | None, trend: Trend | None) -> list[Section]:
+    spacing = card.method.settings.level_spacing
+    ranked = sorted(card.priorities, key=lambda p: p.rank)
+    sections = [
+        ("priority-scores", "Priority scores", _scores_body(card)),
+    ]
+    if trend is not None:
+        sections.append(("trend", "Scores over time", _trend_body(card, trend)))
+    sections.append(("gather", "What to gather next", gather_section(card)))
+    if card.changes is not None:
+        since = card.changes.since.isoformat()
+        sections.append(("changes", f"What changed since {since}", changes_section(card)))
+    cards = "\n".join(priority_card(p, agenda, spacing) for p in ranked)
+    coverage = (
+        "<p>How much evidence stands behind each criterion. Criteria with "
+        f"{THIN_EVIDENCE} event or none are marked: their scores rest on little.</p>"
+    )
+    return [
+        *sections,
+        (
+            "priorities",
+            "Priorities, where action is most needed first",
+            f"{priority_summary(card)}\n{cards}",
+        ),
+        ("coverage", "Evidence coverage", coverage + coverage_table(card)),
+        ("evidence", "Evidence counted", evidence_section(card, agenda)),
+        ("method", "Method", method_section(card)),
+    ]
+
+
 def _own_intervals(card: Scorecard) -> Intervals:
     """The scorecard's 5-95 % intervals, with the score in the middle."""
     return {
@@ -101,15 +104,17 @@ def _own_intervals(card: Scorecard) -> Intervals:
     }
 
 
-def _scores_body(card: Scorecard, intervals: Intervals, own: bool) -> str:
+def _scores_body(card: Scorecard) -> str:
+    intervals = _own_intervals(card)
     key = [
         '<li><span class="key-bar"></span>score, coloured by status (the status is written '
         "beside it)</li>",
         '<li><span class="key-target"></span>target</li>',
     ]
     if intervals:
-        dot = "the score" if own else "the median"
-        key.append(f'<li><span class="key-whisker"></span>5&ndash;95% interval, dot at {dot}</li>')
+        key.append(
+            '<li><span class="key-whisker"></span>5&ndash;95% interval, dot at the score</li>'
+        )
     statuses = "".join(f"<li>{status_badge(s)}</li>" for s in STATUS_ORDER)
     return (
         f'<figure class="chart-wrap">{bar_chart(card, intervals)}'

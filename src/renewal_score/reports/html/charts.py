@@ -55,24 +55,43 @@ def bar_chart(card: Scorecard, intervals: Intervals | None) -> str:
         parts.append(_bar_row(priority, top, bar_height, x, intervals))
         y = top + bar_height + gap
     axis_y = y - gap + 10
-    ticks = []
-    for value in (0, 25, 50, 75, 100):
-        tx = coord(x(value))
-        ticks.append(
-            f'<line class="grid" x1="{tx}" y1="4" x2="{tx}" y2="{coord(axis_y)}"/>'
-            f'<text class="tick" x="{tx}" y="{coord(axis_y + 16)}" text-anchor="middle">'
-            f"{value}</text>"
-        )
-    height = axis_y + 26
+    ticks = [
+        tick("grid", (x(v), 4.0), (x(v), axis_y), str(v), (x(v), axis_y + 16), "middle")
+        for v in (0, 25, 50, 75, 100)
+    ]
     described = "Priority scores from 0 to 100 in rank order, with each priority's target"
     if intervals:
         described += " and the 5&ndash;95% interval of its score"
+    title = "Priority scores, where action is most needed first"
+    return svg("bars", title, described, (width, axis_y + 26), [*ticks, *parts])
+
+
+def tick(
+    css: str,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    label: str,
+    at: tuple[float, float],
+    anchor: str,
+) -> str:
+    """A grid or axis line, and its label (escaped) at ``at``."""
     return (
-        f'<svg class="chart chart-bars" role="img" aria-labelledby="bars-title bars-desc" '
-        f'viewBox="0 0 {coord(width)} {coord(height)}" width="{coord(width)}" '
-        f'height="{coord(height)}" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="bars-title">Priority scores, where action is most needed first</title>'
-        f'<desc id="bars-desc">{described}.</desc>\n' + "\n".join([*ticks, *parts]) + "\n</svg>"
+        f'<line class="{css}" x1="{coord(start[0])}" y1="{coord(start[1])}" '
+        f'x2="{coord(end[0])}" y2="{coord(end[1])}"/>'
+        f'<text class="tick" x="{coord(at[0])}" y="{coord(at[1])}" text-anchor="{anchor}">'
+        f"{esc(label)}</text>"
+    )
+
+
+def svg(key: str, title: str, description: str, size: tuple[float, float], parts: list[str]) -> str:
+    """A chart: an SVG image titled and described for assistive technology (``title`` is
+    text, ``description`` HTML)."""
+    width, height = (coord(v) for v in size)
+    return (
+        f'<svg class="chart chart-{key}" role="img" aria-labelledby="{key}-title {key}-desc" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{key}-title">{esc(title)}</title>'
+        f'<desc id="{key}-desc">{description}.</desc>\n' + "\n".join(parts) + "\n</svg>"
     )
 
 
@@ -164,25 +183,18 @@ def line_chart(card: Scorecard, trend: Trend) -> str:
     def y(score: float) -> float:
         return bottom - (bottom - top) * min(max(score, 0.0), 100.0) / 100.0
 
-    parts = []
-    for tick in (0, 25, 50, 75, 100):
-        ty = coord(y(tick))
-        parts.append(
-            f'<line class="grid" x1="{coord(left)}" y1="{ty}" x2="{coord(right)}" y2="{ty}"/>'
-            f'<text class="tick" x="{coord(left - 8)}" y="{coord(y(tick) + 4)}" '
-            f'text-anchor="end">{tick}</text>'
-        )
+    parts = [
+        tick("grid", (left, y(v)), (right, y(v)), str(v), (left - 8, y(v) + 4), "end")
+        for v in (0, 25, 50, 75, 100)
+    ]
     step = max(1, math.ceil(len(points) / 7))
     shown = list(range(0, len(points), step))
     if points and shown[-1] != len(points) - 1:
         shown[-1] = len(points) - 1
     for i in shown:
-        tx = coord(x(days[i]))
+        at, label = x(days[i]), points[i].as_of.isoformat()
         parts.append(
-            f'<line class="axis" x1="{tx}" y1="{coord(bottom)}" x2="{tx}" '
-            f'y2="{coord(bottom + 5)}"/>'
-            f'<text class="tick" x="{tx}" y="{coord(bottom + 20)}" text-anchor="middle">'
-            f"{esc(points[i].as_of.isoformat())}</text>"
+            tick("axis", (at, bottom), (at, bottom + 5), label, (at, bottom + 20), "middle")
         )
     series = trend_series(card, trend)
     xs = [x(day) for day in days]
@@ -199,15 +211,10 @@ def line_chart(card: Scorecard, trend: Trend) -> str:
     parts += reversed(lines)  # the overall index last, on top of the others
     parts += legend
     parts += _end_labels(ends, right + 10, top, bottom)
-    height = legend_top + 20 * len(series)
     span = f"from {points[0].as_of.isoformat()} to {points[-1].as_of.isoformat()}" if points else ""
-    return (
-        f'<svg class="chart chart-trend" role="img" aria-labelledby="trend-title trend-desc" '
-        f'viewBox="0 0 {coord(width)} {coord(height)}" width="{coord(width)}" '
-        f'height="{coord(height)}" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="trend-title">Scores over time</title>'
-        f'<desc id="trend-desc">The overall index and each priority score, 0 to 100, at each '
-        f"date {esc(span)}.</desc>\n" + "\n".join(parts) + "\n</svg>"
+    described = f"The overall index and each priority score, 0 to 100, at each date {esc(span)}"
+    return svg(
+        "trend", "Scores over time", described, (width, legend_top + 20 * len(series)), parts
     )
 
 

@@ -43,6 +43,20 @@ def _grades(grades: Mapping[str, int]) -> str:
 
 
 def headline(card: Scorecard) -> str:
+    advice = card.recommendation
+    kind = "" if advice.clear else " warning"
+    recommendation = (
+        f'<div class="note{kind}" id="recommendation"><strong>Recommendation</strong>: '
+        f"{esc(advice.text)}</div>"
+    )
+    return (
+        '<section class="headline" id="headline" aria-label="Headline figures">\n'
+        f'<div class="figures">\n{_figures(card)}\n</div>\n{recommendation}\n'
+        f"{_say_do(card)}\n{not_counted(card)}</section>"
+    )
+
+
+def _figures(card: Scorecard) -> str:
     overall = card.overall
     figures = [
         (
@@ -71,12 +85,16 @@ def headline(card: Scorecard) -> str:
             "criteria rated",
         ),
     ]
-    boxes = "\n".join(
+    return "\n".join(
         f'<div class="figure"><div class="figure-label">{esc(label)}</div>'
         f'<div class="figure-value">{esc(value)}<span class="unit"> {esc(unit)}</span></div>'
         f'<div class="figure-note">{esc(note)}</div></div>'
         for label, value, unit, note in figures
     )
+
+
+def _say_do(card: Scorecard) -> str:
+    overall = card.overall
     gap = esc(num(overall.say_do_gap, 0, "%"))
     if overall.say_do_gap is None:
         argument = "<p>No evidence is counted, so there is no say&ndash;do gap.</p>"
@@ -91,22 +109,11 @@ def headline(card: Scorecard) -> str:
             '<div class="meter-key"><span class="key-declared">declaratory</span>'
             '<span class="key-concrete">concrete</span></div>'
         )
-    say_do = (
+    return (
         '<div class="saydo" id="say-do-gap"><div class="saydo-number">'
         '<div class="figure-label">Say&ndash;do gap</div>'
         f'<div class="saydo-value">{gap}</div></div>'
         f'<div class="saydo-text">{argument}</div></div>'
-    )
-    advice = card.recommendation
-    kind = "" if advice.clear else " warning"
-    recommendation = (
-        f'<div class="note{kind}" id="recommendation"><strong>Recommendation</strong>: '
-        f"{esc(advice.text)}</div>"
-    )
-    return (
-        '<section class="headline" id="headline" aria-label="Headline figures">\n'
-        f'<div class="figures">\n{boxes}\n</div>\n{recommendation}\n{say_do}\n'
-        f"{not_counted(card)}</section>"
     )
 
 
@@ -386,91 +393,3 @@ def _unit(criterion: Criterion | None, component: str) -> str:
         return ""
     units = {c.id: c.unit for c in criterion.indicator.components}
     return f" {units[component]}" if units.get(component) else ""
-
-
-def _weights_row(name: str, weights: Mapping[str, float]) -> str:
-    values = "".join(
-        f'<td><span class="grade">{esc(k)}</span> {v:g}</td>' for k, v in sorted(weights.items())
-    )
-    return f'<tr><th scope="row">{esc(name)}</th>{values}</tr>'
-
-
-def method_section(card: Scorecard) -> str:
-    method, manifest = card.method, card.manifest
-    settings = method.settings
-    titles = {p.id: p.title for p in card.priorities}
-    titles |= {c.id: c.title for p in card.priorities for c in p.criteria}
-
-    def weights(values: Mapping[str, float]) -> str:
-        rows = [
-            cells(
-                f'{esc(titles.get(k, k))}<br><code class="muted">{esc(k)}</code>',
-                esc(num(v, 4)),
-                numeric=[1],
-            )
-            for k, v in values.items()
-        ]
-        return table(["Item", "Weight"], rows, css="weights", numeric=[1])
-
-    grades = (
-        '<div class="table-wrap"><table class="grades"><tbody>'
-        + _weights_row("Source reliability", settings.reliability)
-        + _weights_row("Information credibility", settings.credibility)
-        + "</tbody></table></div>"
-    )
-    bands = ", ".join(f"{esc(k)} ≥ {v:g}" for k, v in settings.status_bands.items())
-    plugin_rows = [
-        cells(f"<code>{esc(p.name)}</code>", esc(p.version), esc(p.source))
-        for p in manifest.plugins
-    ]
-    plugins = table(["Plugin", "Version", "Source"], plugin_rows, css="plugins")
-    overrides = (
-        ", ".join(f"{esc(k)} = {v:g}" for k, v in sorted(manifest.weights.items())) or "none"
-    )
-    newest = manifest.newest_evidence.isoformat() if manifest.newest_evidence else EN_DASH
-    manifest_items = [
-        ("renewal-score version", esc(manifest.renewal_score_version)),
-        ("Schema version", esc(card.schema_version)),
-        ("As of", esc(manifest.as_of.isoformat())),
-        ("Subject", f"<code>{esc(manifest.subject)}</code>"),
-        ("Evidence records loaded", str(manifest.evidence_records)),
-        ("Newest evidence counted", esc(newest)),
-        ("Evidence SHA-256", f'<code class="hash">{esc(manifest.evidence_sha256)}</code>'),
-        ("Aggregation of criteria", esc(manifest.criteria_aggregation)),
-        ("Aggregation of priorities", esc(manifest.priorities_aggregation)),
-        ("Minimum grade probability", esc(f"{manifest.min_grade:g}")),
-        ("Weight overrides", overrides),
-        ("Draws, seed", esc(f"{manifest.draws}, {manifest.seed}")),
-    ]
-    manifest_html = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in manifest_items)
-    facts = [
-        ("Aggregation", esc(method.aggregation)),
-        (
-            "Status bands",
-            f"achieved ≥ the priority's target, {bands}, stalled below; cannot rate with "
-            f"fewer than {settings.min_coverage:.0%} of the criteria rated",
-        ),
-        (
-            "Certainty",
-            f"high from {settings.very_likely:g}, medium from {settings.likely:g} (IPCC "
-            "calibrated language)",
-        ),
-        ("Missing evidence", esc(settings.unrated)),
-        ("Ranked by", esc(settings.rank_by)),
-        ("Level scores", f"100 (k / (L &minus; 1))<sup>{settings.level_spacing:g}</sup>"),
-        ("Minimum grade probability", f"{method.min_grade:g}"),
-    ]
-    facts_html = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
-    return (
-        f"<p>{esc(method.description)}</p>\n"
-        f'<dl class="facts method-facts">{facts_html}</dl>\n'
-        '<div class="columns"><div><h3>Priority weights</h3>'
-        f"{weights(method.priority_weights)}</div>"
-        f"<div><h3>Criterion weights within priorities</h3>"
-        f"{weights(method.criterion_weights)}</div></div>\n"
-        "<h3>Grade probabilities</h3><p>A report holds with the probability of its source "
-        "reliability times that of its information credibility (Admiralty grade, read as "
-        f"Kent's words of estimative probability).</p>{grades}\n"
-        f"<h3>Plugins</h3>{plugins}\n"
-        f'<h3>Reproducing this report</h3><dl class="facts manifest">{manifest_html}</dl>'
-    )
