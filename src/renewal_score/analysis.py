@@ -105,12 +105,9 @@ def sensitivity_settings(
 def focused(checked: Checked) -> Checked:
     """The run with its subject set: the one asked for (UsageError if it is not declared), or
     the one with most evidence; the subject whose recommendation is analysed."""
-    from renewal_score.api import known_subject
-    from renewal_score.selection import default_subject
+    from renewal_score.selection import subject_of
 
-    subject = known_subject(
-        checked.agenda, checked.options.subject or default_subject(checked.agenda)
-    )
+    subject = subject_of(checked.agenda, checked.options)
     return replace(checked, options=replace(checked.options, subject=subject))
 
 

@@ -237,6 +237,7 @@ def scorecard(checked: Checked, since: dt.date | None = None) -> Scorecard:
 
 def comparison(checked: Checked, subjects: Sequence[str] | None) -> Comparison:
     """The subjects (default: every subject with evidence for the agenda) compared."""
+    from renewal_score.selection import known_subject
     from renewal_score.trend import compare as compared
 
     agenda = checked.agenda
@@ -253,11 +254,3 @@ def subjects_with_evidence(agenda: Agenda) -> list[str]:
     """The subjects that the agenda's evidence or observations are about, sorted."""
     observed = {o.subject for o in agenda.observations}
     return sorted({*agenda.evidence.columns.subject} | observed)
-
-
-def known_subject(agenda: Agenda, subject: str) -> str:
-    """``subject``, if the agenda declares it; else a UsageError with a hint."""
-    if subject not in agenda.subjects:
-        hint = did_you_mean(subject, agenda.subjects, list_known=True)
-        raise UsageError(f"unknown subject {echo(subject)}{hint}")
-    return subject

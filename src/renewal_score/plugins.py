@@ -33,6 +33,7 @@ import pluggy
 from pydantic import BaseModel
 
 from renewal_score import __version__, hookspecs, models
+from renewal_score.aggregation import Aggregator
 from renewal_score.datafiles import RawRecord, validate_records
 from renewal_score.errors import (
     Location,
@@ -59,8 +60,6 @@ ENTRY_POINT_GROUP = "renewal_score"
 DISTRIBUTION = "renewal-score"
 """This distribution: its own entry points in ``ENTRY_POINT_GROUP`` are the built-ins."""
 
-Aggregator = Callable[[Sequence[float], Sequence[float]], float]
-"""An aggregation method: (values, weights summing to 1) -> aggregate."""
 Renderer = Callable[..., str]
 """A report format: (scorecard, optionally agenda=...) -> text."""
 

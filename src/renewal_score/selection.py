@@ -16,6 +16,7 @@ from typing import Literal, TypeVar
 
 from renewal_score.agenda import Agenda
 from renewal_score.errors import UsageError, did_you_mean
+from renewal_score.escaping import echo
 from renewal_score.method import ScoringContext
 from renewal_score.models import Criterion, Evidence, Observation, event_date_span
 from renewal_score.options import RunOptions
@@ -39,10 +40,14 @@ def default_subject(agenda: Agenda) -> str:
 
 def subject_of(agenda: Agenda, options: RunOptions) -> str:
     """The run's subject: the one asked for, which must exist, or the default."""
-    subject = options.subject or default_subject(agenda)
+    return known_subject(agenda, options.subject or default_subject(agenda))
+
+
+def known_subject(agenda: Agenda, subject: str) -> str:
+    """``subject``, if the agenda declares it; else a UsageError with a hint."""
     if subject not in agenda.subjects:
         hint = did_you_mean(subject, agenda.subjects, list_known=True)
-        raise UsageError(f"unknown subject {subject!r}{hint}")
+        raise UsageError(f"unknown subject {echo(subject)}{hint}")
     return subject
 
 
