@@ -297,3 +297,20 @@ def test_rating_an_unrated_criterion_never_lowers_the_index(
     assert before is not None
     assert after is not None
     assert after >= before - 1e-4
+
+
+def test_a_recommendation_names_the_priority_that_leads_the_draws_when_another() -> None:
+    """The scores' first and the draws' most frequent first can differ when nothing leads
+    clearly; the sentence names both, so that it never reads as self-contradicting."""
+    from types import SimpleNamespace
+
+    from renewal_score.standing import recommendation
+
+    def first(shares: dict[str, float]) -> str:
+        ranked = [SimpleNamespace(id="a", score=40.0), SimpleNamespace(id="b", score=38.0)]
+        standing = SimpleNamespace(top_shares=shares)
+        return recommendation(ranked, standing, MethodSettings()).text  # type: ignore[arg-type]
+
+    assert "over the draws b leads most often" in first({"a": 0.3, "b": 0.7})
+    assert "leads most often" not in first({"a": 0.6, "b": 0.4})
+    assert first({"a": 0.95, "b": 0.05}).startswith("Act first on a")

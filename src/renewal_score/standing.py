@@ -309,9 +309,11 @@ def recommendation(
         text = f"Act first on {top.id}: it ranks first in {share:.0%} of draws."
     else:
         listed = ", ".join(f"{p} ({s:.0%})" for p, s in contenders.items())
+        leader = next(iter(contenders), top.id)
+        most_often = "" if leader == top.id else f"; over the draws {leader} leads most often"
         text = (
-            f"{top.id} ranks first, but the evidence cannot yet separate the priorities: "
-            f"ranked first in {listed} of draws."
+            f"{top.id} ranks first on the scores{most_often}, but the evidence cannot yet "
+            f"separate the priorities: ranked first in {listed} of draws."
         )
     return Recommendation(
         top=top.id,
