@@ -201,3 +201,28 @@ def test_text_output_fits_a_100_column_terminal(tmp_path: Path, command: list[st
     assert result.returncode == 0, result.stderr
     too_wide = [line for line in result.stdout.splitlines() if len(line) > 100]
     assert not too_wide, too_wide[:3]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "loads_numpy"),
+    [
+        (["report", "--as-of", AS_OF], False),
+        (["--version"], False),
+        (["sensitivity", "--samples", "10", "--as-of", AS_OF], True),
+    ],
+)
+def test_numpy_is_imported_only_by_the_commands_that_compute_with_it(
+    tmp_path: Path, arguments: list[str], loads_numpy: bool
+) -> None:
+    """The everyday report starts without numpy (tens of milliseconds of its cold start)."""
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['renewal-score', *{arguments!r}]\n"
+        "try:\n    runpy.run_module('renewal_score', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.stderr.strip().splitlines()[-1] == str(loads_numpy), result.stderr

@@ -34,8 +34,6 @@ GROUP_HELP = (
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
-    from renewal_score.sensitivity import GROUPS
-
     uses = [shared.inputs, shared.agenda, shared.output, shared.as_of, shared.method]
     parser = shared.command(commands, "sensitivity", request_from, uses, HELP, DESCRIPTION)
     parser.add_argument(
@@ -69,7 +67,7 @@ def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> Non
     )
     parser.add_argument(
         "--vary",
-        default=",".join(GROUPS),
+        default=None,
         metavar="GROUP,GROUP",
         help=f"the inputs that vary (default: all): {GROUP_HELP}",
     )
@@ -99,7 +97,7 @@ def _positive(text: str) -> int:
 def request_from(args: argparse.Namespace) -> SensitivityRequest:
     from renewal_score.analysis import sensitivity_settings
 
-    vary = [g.strip() for g in args.vary.split(",") if g.strip()]
+    vary = None if args.vary is None else [g.strip() for g in args.vary.split(",") if g.strip()]
     settings = sensitivity_settings(
         args.samples, args.seed, args.band, args.dirichlet, vary, args.resamples
     )
