@@ -314,3 +314,101 @@ def test_a_recommendation_names_the_priority_that_leads_the_draws_when_another()
     assert "over the draws b leads most often" in first({"a": 0.3, "b": 0.7})
     assert "leads most often" not in first({"a": 0.6, "b": 0.4})
     assert first({"a": 0.95, "b": 0.05}).startswith("Act first on a")
+
+
+@given(worlds(), st.data())
+def test_records_that_read_alike_have_one_content_key_and_one_score(
+    world: World, data: st.DataObject
+) -> None:
+    """``scoring.rubric_content`` lets analyses of many subjects score each distinct case
+    once. New ids, event names, sources and statements, and dates moved without changing
+    their order, keep the key and the score, belief and concrete score."""
+    from renewal_score.method import ScoringContext
+    from renewal_score.scoring import rubric_content, score_rubric
+
+    criterion = world.criteria[0]
+    pool = [Source(title=f"Outlet {i}", publisher="P") for i in range(3)]
+    records = [
+        r.model_copy(
+            update={
+                "criterion": criterion.id,
+                "level": data.draw(st.sampled_from(criterion.rubric)).id,
+                "kind": "concrete",
+                "event": data.draw(st.sampled_from(["ev-a", "ev-b", "ev-c"])),
+                "source": data.draw(st.sampled_from(pool)),
+            }
+        )
+        for r in world.evidence
+    ]
+    days = sorted({event_date_span(r.date)[1] for r in records})
+    gaps = data.draw(st.lists(st.integers(1, 400), min_size=len(days), max_size=len(days)))
+    moved = {
+        day: dt.date(1990, 1, 1) + dt.timedelta(days=sum(gaps[: i + 1]))
+        for i, day in enumerate(days)
+    }
+    relabelled = [
+        r.model_copy(
+            update={
+                "id": f"other-{n}",
+                "event": f"renamed-{r.event}",
+                "source": Source(
+                    title=f"Renamed {r.source.title}",
+                    url=f"https://x.example/{n % 1}{r.source.title}",
+                ),
+                "statement": f"told differently {n}",
+                "date": moved[event_date_span(r.date)[1]].isoformat(),
+            }
+        )
+        for n, r in enumerate(reversed(records))
+    ]
+    assert rubric_content(criterion, records) == rubric_content(criterion, relabelled)
+    context = ScoringContext(as_of=AS_OF, subject=SUBJECT.id, method=FEW_DRAWS)
+    first, second = (score_rubric(criterion, e, context) for e in (records, relabelled))
+    assert (first.score, first.distribution, first.concrete_score) == (
+        second.score,
+        second.distribution,
+        second.concrete_score,
+    )
+
+
+@given(st.data())
+def test_two_record_lists_with_one_content_key_score_alike(data: st.DataObject) -> None:
+    """The other direction: lists drawn from few values, so that keys often agree; whenever
+    they do, the score, belief and concrete score agree."""
+    from renewal_score.method import ScoringContext
+    from renewal_score.scoring import rubric_content, score_rubric
+
+    levels = tuple(
+        RubricLevel(id=f"l{i}", label=f"L{i}", description="d", needs_concrete=False)
+        for i in range(3)
+    )
+    criterion = Criterion(id="p.c", priority="p", title="C", rubric=levels)
+
+    def records(prefix: str) -> list[Evidence]:
+        count = data.draw(st.integers(1, 3))
+        return [
+            Evidence(
+                id=f"{prefix}{n}",
+                subject=SUBJECT.id,
+                criterion=criterion.id,
+                date=data.draw(st.sampled_from(["2020-01-01", "2021-01-01"])),
+                statement="s",
+                level=data.draw(st.sampled_from(["l0", "l1", "l2"])),
+                effect=data.draw(st.sampled_from(["advance", "setback"])),
+                kind=data.draw(st.sampled_from(["concrete", "declaratory"])),
+                source=Source(title=data.draw(st.sampled_from(["A", "B"]))),
+                grade=data.draw(st.sampled_from(["A1", "C3"])),
+                event=data.draw(st.sampled_from(["x", "y"])),
+            )
+            for n in range(count)
+        ]
+
+    first, second = records("a"), records("b")
+    context = ScoringContext(as_of=AS_OF, subject=SUBJECT.id, method=FEW_DRAWS)
+    if rubric_content(criterion, first) == rubric_content(criterion, second):
+        one, other = (score_rubric(criterion, e, context) for e in (first, second))
+        assert (one.score, one.distribution, one.concrete_score) == (
+            other.score,
+            other.distribution,
+            other.concrete_score,
+        )

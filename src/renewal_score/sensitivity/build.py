@@ -14,13 +14,16 @@ import numpy as np
 
 from renewal_score import __version__
 from renewal_score.agenda import Agenda
-from renewal_score.engine import _targets  # the engine's rule for each priority's target
+from renewal_score.engine import (
+    CORE_SCORER,
+    _targets,  # the engine's rule for each priority's target
+)
 from renewal_score.method import DEFAULT_METHOD, KENT_ESTIMATIVE, MethodSettings
+from renewal_score.models import Criterion, Evidence, Observation
 from renewal_score.options import RunOptions
 from renewal_score.plan import aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
-from renewal_score.results import Assessment
-from renewal_score.scoring import PRECISION
+from renewal_score.scoring import PRECISION, rubric_content
 from renewal_score.selection import default_subject, select
 from renewal_score.sensitivity.problem import METHODS, Beliefs, SensitivityProblem
 from renewal_score.sensitivity.sampling import GROUPS
@@ -171,51 +174,83 @@ def _scored(
 ) -> tuple[Any, Any, Beliefs]:
     """Central scores as aggregated [V, S, C], whether evidence rates each, and beliefs.
 
-    Records are selected once per grade bar and table (the spacing does not select); a
-    criterion whose records are the same under two bars is scored once."""
+    Records are selected once per grade bar and table (the spacing does not select). Each
+    distinct case (``_case``) is scored once: a criterion whose records are the same under
+    two bars, and, for the core scorer, any two criteria and subjects whose records read
+    alike."""
     tables, spacings = choices.tables, choices.spacings
     shape = (len(choices.bars) * len(tables) * len(spacings), len(subjects), len(criteria))
-    scores = np.full(shape, np.nan)
-    rated = np.zeros(shape, dtype=np.bool_)
-    beliefs: list[Distribution | None] = [None] * int(np.prod(shape))
-    cache: dict[tuple[object, ...], Assessment] = {}
-    for (b, bar), (t, table) in itertools.product(enumerate(choices.bars), enumerate(tables)):
-        grades = method_variant(options.method, table, 1.0)
+    variants = {
+        (t, g): method_variant(options.method, table, spacing)
+        for (t, table), (g, spacing) in itertools.product(enumerate(tables), enumerate(spacings))
+    }
+    contents: dict[tuple[object, ...], int] = {}  # each distinct case, numbered
+    cases: dict[tuple[int, int, int], int] = {}  # (table, spacing, content) -> outcome
+    outcomes: list[tuple[float, bool, Distribution | None]] = []
+    case_of = np.zeros(shape, dtype=np.intp)
+    by_content = host.scorers() == [CORE_SCORER]  # another scorer may read ids or dates
+    for (b, bar), t in itertools.product(enumerate(choices.bars), range(len(tables))):
+        grades = variants[t, 0]
         run = RunOptions(
             as_of=options.as_of, weights=options.weights, min_grade=_bar(grades, bar), method=grades
         )
         for s, subject in enumerate(subjects):
             chosen = select(agenda, replace(run, subject=subject))
-            for g, spacing in enumerate(spacings):
-                variant = method_variant(options.method, table, spacing)
-                context = chosen.context.model_copy(update={"method": variant})
+            inputs = [
+                (chosen.evidence[c], chosen.observations[c], agenda.criteria[c]) for c in criteria
+            ]
+            numbers = [
+                contents.setdefault(
+                    _case(criterion, evidence, observations, subject, by_content), len(contents)
+                )
+                for evidence, observations, criterion in inputs
+            ]
+            for g in range(len(spacings)):
+                variant = variants[t, g]
                 v = (b * len(tables) + t) * len(spacings) + g
-                for c, criterion_id in enumerate(criteria):
-                    criterion = agenda.criteria[criterion_id]
-                    evidence = chosen.evidence[criterion_id], chosen.observations[criterion_id]
-                    key = (
-                        subject,
-                        criterion_id,
-                        table,
-                        spacing,
-                        *(tuple(r.id for r in e) for e in evidence),
-                    )
-                    if key not in cache:
-                        cache[key] = host.score_criterion(criterion, *evidence, context)[1]
-                    value = aggregated_value(cache[key].score, variant)
-                    scores[v, s, c] = np.nan if value is None else value
-                    rated[v, s, c] = cache[key].score is not None
-                    beliefs[(v * len(subjects) + s) * len(criteria) + c] = belief_of(
-                        criterion, cache[key], variant
-                    )
-    return scores, rated, _beliefs(beliefs, shape)
+                for c, (evidence, observations, criterion) in enumerate(inputs):
+                    key = (t, g, numbers[c])
+                    if key not in cases:
+                        context = chosen.context.model_copy(update={"method": variant})
+                        found = host.score_criterion(criterion, evidence, observations, context)
+                        value = aggregated_value(found[1].score, variant)
+                        cases[key] = len(outcomes)
+                        outcomes.append(
+                            (
+                                np.nan if value is None else value,
+                                found[1].score is not None,
+                                belief_of(criterion, found[1], variant),
+                            )
+                        )
+                    case_of[v, s, c] = cases[key]
+    values = np.array([o[0] for o in outcomes] or [np.nan])
+    rated = np.array([o[1] for o in outcomes] or [False])
+    return values[case_of], rated[case_of], _beliefs([o[2] for o in outcomes], case_of)
 
 
-def _beliefs(found: Sequence[Distribution | None], shape: tuple[int, ...]) -> Beliefs:
-    """Distributions as padded arrays: values ascending, cumulative probabilities to 1."""
+def _case(
+    criterion: Criterion,
+    evidence: Sequence[Evidence],
+    observations: Sequence[Observation],
+    subject: str,
+    by_content: bool,
+) -> tuple[object, ...]:
+    """What a criterion's score depends on besides the grade table and level spacing: for
+    the core scorer and a rubric, the content of its records (``scoring.rubric_content``),
+    shared by subjects and criteria alike; else the criterion, the subject and the very
+    records."""
+    if by_content and criterion.indicator is None and not observations:
+        return rubric_content(criterion, evidence)
+    ids = tuple(r.id for r in evidence), tuple(o.id for o in observations)
+    return criterion.id, subject, ids
+
+
+def _beliefs(found: Sequence[Distribution | None], case_of: Any) -> Beliefs:
+    """Distributions as padded arrays: values ascending, cumulative probabilities to 1;
+    ``found`` holds each case's, ``case_of`` the case of each cell."""
     levels = max((len(b) for b in found if b), default=1)
-    values = np.full((len(found), levels), np.nan)
-    cumulative = np.ones((len(found), levels))
+    values = np.full((max(len(found), 1), levels), np.nan)
+    cumulative = np.ones((max(len(found), 1), levels))
     for i, belief in enumerate(found):
         if not belief:
             continue
@@ -225,7 +260,7 @@ def _beliefs(found: Sequence[Distribution | None], shape: tuple[int, ...]) -> Be
         values[i, len(points) :] = points[-1][0]
         cumulative[i, : len(points)] = np.cumsum([p for _, p in points]) / total
         cumulative[i, len(points) - 1 :] = 1.0
-    return Beliefs(values.reshape(*shape, levels), cumulative.reshape(*shape, levels))
+    return Beliefs(values[case_of], cumulative[case_of])
 
 
 def _manifest(
