@@ -218,8 +218,8 @@ class EvidenceRecords(Sequence[Evidence]):
     and each record as a model by position (``records[i]``) or by id (``find``)."""
 
     def __init__(self, batches: Sequence[Batch], keep: Sequence[int] | None = None) -> None:
-        """Every row of the batches, in order; or only the rows ``keep`` numbers (counting
-        through the batches one after another)."""
+        """Every row of the batches, in order; or only the rows ``keep`` numbers, ascending
+        (counting through the batches one after another)."""
         self._batches = tuple(batches)
         starts, total = [], 0
         columns = Columns()
@@ -273,11 +273,12 @@ class EvidenceRecords(Sequence[Evidence]):
     def held(self) -> tuple[list[Evidence], list[str]]:
         """What the records are held as: those that are models, and the SHA-256 of each
         JSON Lines file the others are read from."""
-        models = []
-        for flat in self._rows:
-            batch, row = self._place(flat)
-            if isinstance(batch, ModelBatch):
-                models.append(batch.record(row))
+        models: list[Evidence] = []
+        for batch, start in zip(self._batches, self._starts, strict=True):
+            if isinstance(batch, ModelBatch):  # the rows kept are ascending: find its span
+                first = bisect.bisect_left(self._rows, start)
+                last = bisect.bisect_left(self._rows, start + len(batch.columns.id))
+                models.extend(batch.record(self._rows[i] - start) for i in range(first, last))
         files = [b.source.sha256() for b in self._batches if isinstance(b, JsonLinesBatch)]
         return models, files
 
