@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from renewal_score.dotted import dotted_items
 from renewal_score.errors import DataError, Problem
 from renewal_score.escaping import echo, quote_formula, unquote_formula
 from renewal_score.models import Evidence, Source
@@ -56,7 +57,7 @@ def write_rows(records: Sequence[Evidence]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EVIDENCE_COLUMNS)
     for record in records:
-        flat = _flatten(record.model_dump(mode="json"))
+        flat = dict(dotted_items(record.model_dump(mode="json")))
         writer.writerow(_cell(flat.get(column)) for column in EVIDENCE_COLUMNS)
     return buffer.getvalue()
 
@@ -119,16 +120,6 @@ def _unflatten(row: Mapping[str, str | None]) -> dict[str, Any]:
         else:
             record[head] = value
     return record
-
-
-def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in record.items():
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def _cell(value: Any) -> Any:

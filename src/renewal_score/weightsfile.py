@@ -7,11 +7,12 @@ import math
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, RootModel
 
 from renewal_score.datafiles import line_of_key, parse_toml, read_text
+from renewal_score.dotted import dotted_items
 from renewal_score.errors import DataError, Problem, did_you_mean
 from renewal_score.escaping import echo
 from renewal_score.locating import reading
@@ -39,7 +40,7 @@ def read_weights(path: Path) -> dict[str, float]:
     text = read_text(path)
     with reading(path, text):
         document = parse_toml(path, text)
-        pairs = _flattened(document)
+        pairs = dotted_items(document)
     return _checked(pairs, str(path), text)
 
 
@@ -83,16 +84,6 @@ def _weight(value: object) -> tuple[float | None, str]:
     if not math.isfinite(weight) or weight < 0:
         return None, f"{echo(value)} is not a finite, non-negative weight"
     return weight, ""
-
-
-def _flattened(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    pairs: list[tuple[str, Any]] = []
-    for key, value in document.items():
-        if isinstance(value, Mapping):
-            pairs.extend(_flattened(value, f"{prefix}{key}."))
-        else:
-            pairs.append((f"{prefix}{key}", value))
-    return pairs
 
 
 def check_weights(weights: Mapping[str, float], agenda: Agenda, origin: Path | str) -> None:
