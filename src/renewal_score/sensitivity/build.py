@@ -23,6 +23,7 @@ from renewal_score.models import Criterion, Evidence, Observation
 from renewal_score.options import RunOptions
 from renewal_score.plan import aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
+from renewal_score.results import Assessment
 from renewal_score.scoring import PRECISION, rubric_content
 from renewal_score.selection import default_subject, select
 from renewal_score.sensitivity.problem import METHODS, Beliefs, SensitivityProblem
@@ -212,20 +213,25 @@ def _scored(
                     key = (t, g, numbers[c])
                     if key not in cases:
                         context = chosen.context.model_copy(update={"method": variant})
-                        found = host.score_criterion(criterion, evidence, observations, context)
-                        value = aggregated_value(found[1].score, variant)
+                        _, found = host.score_criterion(criterion, evidence, observations, context)
                         cases[key] = len(outcomes)
-                        outcomes.append(
-                            (
-                                np.nan if value is None else value,
-                                found[1].score is not None,
-                                belief_of(criterion, found[1], variant),
-                            )
-                        )
+                        outcomes.append(_outcome(criterion, found, variant))
                     case_of[v, s, c] = cases[key]
     values = np.array([o[0] for o in outcomes] or [np.nan])
     rated = np.array([o[1] for o in outcomes] or [False])
     return values[case_of], rated[case_of], _beliefs([o[2] for o in outcomes], case_of)
+
+
+def _outcome(
+    criterion: Criterion, assessment: Assessment, variant: MethodSettings
+) -> tuple[float, bool, Distribution | None]:
+    """A case's score as aggregated (NaN: none), whether evidence rates it, and its belief."""
+    value = aggregated_value(assessment.score, variant)
+    return (
+        np.nan if value is None else value,
+        assessment.score is not None,
+        belief_of(criterion, assessment, variant),
+    )
 
 
 def _case(
