@@ -18,6 +18,7 @@ from renewal_score.method import MethodSettings
 from renewal_score.options import RunOptions
 from renewal_score.testing import StaticPlugin, agenda_of, make_host
 from running import run_cli
+from scorecards import drill_plugin
 from strategies import SUBJECT, World, worlds
 
 FEW_DRAWS = MethodSettings(draws=200)
@@ -56,36 +57,7 @@ def test_a_later_setback_supersedes_what_a_score_rested_on() -> None:
 
 
 def test_expired_records_leave_as_steps_of_their_own() -> None:
-    rubric = [
-        {"id": "no", "label": "No", "description": "no"},
-        {"id": "yes", "label": "Yes", "description": "yes"},
-    ]
-    plugin = StaticPlugin(
-        subjects=[{"id": "S", "title": "S"}],
-        priorities=[{"id": "p", "title": "P"}],
-        criteria=[
-            {
-                "id": "p.drill",
-                "priority": "p",
-                "title": "Drills",
-                "rubric": rubric,
-                "valid_years": 1,
-            }
-        ],
-        evidence=[
-            {
-                "id": "drill",
-                "subject": "S",
-                "criterion": "p.drill",
-                "date": "2020-06",
-                "statement": "A drill.",
-                "level": "yes",
-                "kind": "concrete",
-                "source": {"title": "T"},
-                "grade": "A1",
-            }
-        ],
-    )
+    plugin = drill_plugin(valid_years=1)
     options = RunOptions(as_of=dt.date(2022, 1, 1), method=MethodSettings(min_coverage=0))
     changes = explain(agenda_of(plugin), make_host(plugin), options, since=dt.date(2021, 1, 1))
     (step,) = changes.steps

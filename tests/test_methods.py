@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from renewal_score.aggregation import arithmetic_mean, geometric_mean, minimum, normalise
-from renewal_score.testing import StaticPlugin, run
+from renewal_score.testing import run
 from renewal_score.trend import dates
+from scorecards import drill_plugin
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("renewal-score")
 AS_OF = "2025-05-01"
@@ -215,39 +216,8 @@ def test_compare_never_ranks_a_thinly_rated_subject_first_unflagged(tmp_path: Pa
     assert "did you mean 'CAN-JPN'?" in bad.stderr
 
 
-RUBRIC = [
-    {"id": "no", "label": "No", "description": "no"},
-    {"id": "yes", "label": "Yes", "description": "yes"},
-]
-
-
 def test_recency_rule_lets_old_evidence_lapse() -> None:
-    plugin = StaticPlugin(
-        subjects=[{"id": "S", "title": "S"}],
-        priorities=[{"id": "p", "title": "P"}],
-        criteria=[
-            {
-                "id": "p.drill",
-                "priority": "p",
-                "title": "Drills",
-                "rubric": RUBRIC,
-                "valid_years": 2,
-            }
-        ],
-        evidence=[
-            {
-                "id": "e",
-                "subject": "S",
-                "criterion": "p.drill",
-                "date": "2020-06",
-                "statement": "A drill.",
-                "level": "yes",
-                "kind": "concrete",
-                "source": {"title": "T"},
-                "grade": "A1",
-            }
-        ],
-    )
+    plugin = drill_plugin(valid_years=2)
     assert run(plugin, as_of=dt.date(2021, 6, 30)).priorities[0].score == 100.0
     lapsed = run(plugin, as_of=dt.date(2023, 6, 30))
     assert lapsed.priorities[0].score is None
