@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from renewal_score.aggregation import arithmetic_mean, geometric_mean
 from renewal_score.belief import Belief, moments_of, nearest_level, read
-from renewal_score.events import event_key, events_of, reports_of, source_key
+from renewal_score.events import events_of, reports_of
 from renewal_score.hookspecs import hookimpl
 from renewal_score.method import ScoringContext
-from renewal_score.models import (
-    Component,
-    Criterion,
-    Evidence,
-    Indicator,
-    Observation,
-    event_date_span,
-)
+from renewal_score.models import Component, Criterion, Evidence, Indicator, Observation
 from renewal_score.results import Assessment, TraceStep
 
 PRECISION = 4
@@ -72,37 +65,37 @@ RubricContent = tuple[object, ...]
 """What ``score_rubric`` reads of a criterion and its records, labels left out."""
 
 
-def rubric_content(criterion: Criterion, evidence: Sequence[Evidence]) -> RubricContent:
+def rubric_content(
+    criterion: Criterion, evidence: Sequence[Evidence], supports: Mapping[str, float]
+) -> RubricContent:
     """A key equal for two inputs to which ``score_rubric`` gives the same score and belief
-    under one method.
+    under a method whose grade probabilities are ``supports``.
 
-    The reading and the belief see a criterion only through its rubric's levels and their
-    scores, and a record only through its level, effect, kind and grade, which records share
-    an event or a source, and the order of their days. So record ids, event names, sources'
-    and statements' texts and the dates themselves are replaced by the order in which they
-    first appear (a canonical relabelling), which lets analyses of many subjects score each
-    distinct case once. Only the evidence ids and dates of the assessment's trace differ
-    between inputs with one key."""
-    rows = [
-        (event_date_span(r.date)[1].toordinal(), r.level, r.effect, r.kind, r.grade, r)
-        for r in evidence
-    ]
-    rank = {day: order for order, day in enumerate(sorted({row[0] for row in rows}))}
+    The reading and the belief see a criterion only through its rubric's levels, and a
+    record only as ``events.reports_of`` turns it into a report: its level, effect, kind and
+    probability, which reports share an event or a source, and the order of their days. So
+    record ids, event and source keys and the days themselves are replaced by the order in
+    which they first appear (a canonical relabelling), which lets analyses of many subjects
+    score each distinct case once. Only the evidence ids and dates of the assessment's trace
+    differ between inputs with one key."""
+    level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
+    reports = reports_of(evidence, level_of, supports)
+    rank = {day: order for order, day in enumerate(sorted({r.day for r in reports}))}
     events: dict[str, int] = {}
     sources: dict[str, int] = {}
     records = tuple(
         (
-            rank[day],
-            level,
-            effect,
-            kind,
-            grade,
-            events.setdefault(event_key(record), len(events)),
-            sources.setdefault(source_key(record.source), len(sources)),
+            rank[r.day],
+            r.level,
+            r.setback,
+            r.concrete,
+            r.support,
+            events.setdefault(r.event, len(events)),
+            sources.setdefault(r.source, len(sources)),
         )
-        for day, level, effect, kind, grade, record in sorted(rows, key=lambda row: row[:5])
+        for r in sorted(reports, key=lambda r: (r.day, r.level, r.setback, r.concrete, r.support))
     )
-    return tuple(level.id for level in criterion.rubric), records
+    return tuple(level_of), records
 
 
 def _deciders(belief: Belief) -> tuple[str, ...]:

@@ -192,6 +192,7 @@ def _scored(
     by_content = host.scorers() == [CORE_SCORER]  # another scorer may read ids or dates
     for (b, bar), t in itertools.product(enumerate(choices.bars), range(len(tables))):
         grades = variants[t, 0]
+        supports = grades.supports()
         run = RunOptions(
             as_of=options.as_of, weights=options.weights, min_grade=_bar(grades, bar), method=grades
         )
@@ -202,7 +203,8 @@ def _scored(
             ]
             numbers = [
                 contents.setdefault(
-                    _case(criterion, evidence, observations, subject, by_content), len(contents)
+                    _case(criterion, evidence, observations, supports, subject, by_content),
+                    len(contents),
                 )
                 for evidence, observations, criterion in inputs
             ]
@@ -238,15 +240,16 @@ def _case(
     criterion: Criterion,
     evidence: Sequence[Evidence],
     observations: Sequence[Observation],
+    supports: Mapping[str, float],
     subject: str,
     by_content: bool,
 ) -> tuple[object, ...]:
-    """What a criterion's score depends on besides the grade table and level spacing: for
-    the core scorer and a rubric, the content of its records (``scoring.rubric_content``),
-    shared by subjects and criteria alike; else the criterion, the subject and the very
-    records."""
+    """What a criterion's score depends on, under a grade table's probabilities
+    (``supports``), besides the level spacing: for the core scorer and a rubric, what it
+    reads of the records (``scoring.rubric_content``), shared by subjects and criteria
+    alike; else the criterion, the subject and the very records."""
     if by_content and criterion.indicator is None and not observations:
-        return rubric_content(criterion, evidence)
+        return rubric_content(criterion, evidence, supports)
     ids = tuple(r.id for r in evidence), tuple(o.id for o in observations)
     return criterion.id, subject, ids
 
