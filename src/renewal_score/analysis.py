@@ -18,6 +18,18 @@ if TYPE_CHECKING:
     from renewal_score.loading import Checked
     from renewal_score.sensitivity import SensitivitySettings
 
+# The defaults of ``renewal-score sensitivity`` and ``renewal_score.sensitivity()``, here
+# rather than in the sensitivity package so that the command line reads them without numpy.
+SAMPLES = 4000
+"""Monte Carlo rows, and rows of each matrix of the indices: with the built-in data the
+indices are then within +-0.05."""
+WEIGHT_BAND = 0.25
+"""Weights vary uniformly within this fraction of their nominal values."""
+GRADE_BARS = ("C3", "B2")
+"""Grade bars sampled besides the run's own (keep-all by default)."""
+RESAMPLES = 200
+"""Bootstrap resamples for the indices' 95 % intervals."""
+
 
 class SensitivityFigures(Frozen):
     """A score at nominal settings, and its spread over the samples."""
@@ -83,7 +95,7 @@ def sensitivity_settings(
     band: float,
     dirichlet: float | None,
     vary: Collection[str] | None = None,
-    resamples: int = 200,
+    resamples: int = RESAMPLES,
 ) -> SensitivitySettings:
     """How the analysis samples (``vary``: the input groups that vary, default all);
     UsageError for settings that cannot be used."""

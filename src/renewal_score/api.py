@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from pydantic import BaseModel
 
 from renewal_score.agenda import Agenda, AgendaChoice
-from renewal_score.analysis import SensitivityAnalysis
+from renewal_score.analysis import GRADE_BARS, RESAMPLES, SAMPLES, WEIGHT_BAND, SensitivityAnalysis
 from renewal_score.clock import today
 from renewal_score.errors import UsageError, did_you_mean
 from renewal_score.escaping import echo
@@ -129,13 +129,13 @@ def trend(
 
 def sensitivity(
     *,
-    samples: int = 4000,
+    samples: int = SAMPLES,
     seed: int = 0,
-    band: float = 0.25,
+    band: float = WEIGHT_BAND,
     dirichlet: float | None = None,
-    grade_bars: Sequence[str] = ("C3", "B2"),
+    grade_bars: Sequence[str] = GRADE_BARS,
     vary: Collection[str] | None = None,
-    resamples: int = 200,
+    resamples: int = RESAMPLES,
     all_subjects: bool = False,
     subject: str | None = None,
     as_of: dt.date | None = None,

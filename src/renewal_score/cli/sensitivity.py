@@ -34,23 +34,25 @@ GROUP_HELP = (
 
 
 def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> None:
+    from renewal_score.analysis import GRADE_BARS, RESAMPLES, SAMPLES, WEIGHT_BAND
+
     uses = [shared.inputs, shared.agenda, shared.output, shared.as_of, shared.method]
     parser = shared.command(commands, "sensitivity", request_from, uses, HELP, DESCRIPTION)
     parser.add_argument(
         "--samples",
         type=_positive,
-        default=4000,
+        default=SAMPLES,
         metavar="N",
-        help="Monte Carlo rows, and rows of each matrix of the indices (4000: the built-in "
+        help=f"Monte Carlo rows, and rows of each matrix of the indices ({SAMPLES}: the built-in "
         "data's indices are then within +-0.05)",
     )
     parser.add_argument("--seed", type=int, default=0, metavar="S")
     parser.add_argument(
         "--band",
         type=float,
-        default=0.25,
+        default=WEIGHT_BAND,
         metavar="FRACTION",
-        help="weights vary uniformly within +-FRACTION of nominal (0.25)",
+        help=f"weights vary uniformly within +-FRACTION of nominal ({WEIGHT_BAND})",
     )
     parser.add_argument(
         "--dirichlet",
@@ -61,9 +63,10 @@ def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> Non
     )
     parser.add_argument(
         "--grade-bars",
-        default="C3,B2",
+        default=",".join(GRADE_BARS),
         metavar="GRADE,GRADE",
-        help="evidence grade bars sampled besides --min-grade (default: keep all) (C3,B2)",
+        help="evidence grade bars sampled besides --min-grade (default: keep all) "
+        f"({','.join(GRADE_BARS)})",
     )
     parser.add_argument(
         "--vary",
@@ -74,9 +77,9 @@ def add_parser(commands: parents.Commands, shared: parents.ParentParsers) -> Non
     parser.add_argument(
         "--resamples",
         type=_positive,
-        default=200,
+        default=RESAMPLES,
         metavar="R",
-        help="bootstrap resamples for the indices' 95 %% intervals (200)",
+        help=f"bootstrap resamples for the indices' 95 %% intervals ({RESAMPLES})",
     )
     parser.add_argument(
         "--subject", metavar="ID", help="the subject analysed (default: the one with most evidence)"

@@ -20,7 +20,7 @@ Sampling is kept apart from analysis, as SALib does:
 """
 
 from renewal_score.sensitivity.analysis import SensitivityResult, output_names, run_sensitivity
-from renewal_score.sensitivity.build import GRADE_BARS, TABLES, build_problem, table_at
+from renewal_score.sensitivity.build import TABLES, build_problem, table_at
 from renewal_score.sensitivity.problem import METHODS, Beliefs, SensitivityProblem
 from renewal_score.sensitivity.robustness import FLIP_RANGE, Removal, WeightFlip
 from renewal_score.sensitivity.rules import round_scores
@@ -29,7 +29,6 @@ from renewal_score.sensitivity.sobol import InputSpace, SobolIndices, sobol_indi
 
 __all__ = [
     "FLIP_RANGE",
-    "GRADE_BARS",
     "GROUPS",
     "METHODS",
     "TABLES",

@@ -14,6 +14,7 @@ import numpy as np
 
 from renewal_score import __version__
 from renewal_score.agenda import Agenda
+from renewal_score.analysis import GRADE_BARS
 from renewal_score.engine import (
     CORE_SCORER,
     _targets,  # the engine's rule for each priority's target
@@ -30,8 +31,6 @@ from renewal_score.sensitivity.problem import METHODS, Beliefs, SensitivityProbl
 from renewal_score.sensitivity.sampling import GROUPS
 from renewal_score.uncertainty import Distribution
 
-GRADE_BARS = ("C3", "B2")
-"""Grade bars sampled besides the run's own (keep-all by default), as ``--grade-bars``."""
 KENT_SPREAD = {
     "almost certain": 0.06,
     "probable": 0.12,

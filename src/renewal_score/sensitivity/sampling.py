@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from renewal_score.analysis import RESAMPLES, WEIGHT_BAND
 from renewal_score.sensitivity.problem import SensitivityProblem
 from renewal_score.sensitivity.rules import FloatArray, IntArray
 from renewal_score.sensitivity.sobol import InputSpace
@@ -39,12 +40,12 @@ class SensitivitySettings:
 
     samples: int
     seed: int
-    weight_band: float = 0.25
+    weight_band: float = WEIGHT_BAND
     dirichlet: float | None = None
     vary: frozenset[str] = field(default_factory=lambda: frozenset(GROUPS))
     band_range: float = 10.0
     target_range: float = 10.0
-    resamples: int = 200
+    resamples: int = RESAMPLES
 
     def __post_init__(self) -> None:
         if self.samples < 2:
