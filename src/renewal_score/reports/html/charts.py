@@ -30,7 +30,7 @@ SERIES_STYLES = (
 """Colour, dash pattern and width of the lines of the trend chart: the overall index first."""
 
 
-def bar_chart(card: Scorecard, intervals: Intervals | None) -> str:
+def bar_chart(card: Scorecard, intervals: Intervals) -> str:
     """Horizontal bars of the priority scores (0-100) in rank order, each with its target and,
     when given, the 5-95% interval as a whisker with the median."""
     width, left, right = 1000.0, 8.0, 800.0
@@ -100,7 +100,7 @@ def _bar_row(
     top: float,
     height: float,
     x: Callable[[float], float],
-    intervals: Intervals | None,
+    intervals: Intervals,
 ) -> str:
     left = x(0.0)
     mid = top + height / 2
@@ -149,8 +149,8 @@ def _bar_row(
     return "\n".join(out)
 
 
-def _interval(intervals: Intervals | None, priority_id: str) -> tuple[float, float, float] | None:
-    if not intervals or priority_id not in intervals:
+def _interval(intervals: Intervals, priority_id: str) -> tuple[float, float, float] | None:
+    if priority_id not in intervals:
         return None
     low, median, high = (float(v) for v in intervals[priority_id])
     if not all(math.isfinite(v) for v in (low, median, high)):
