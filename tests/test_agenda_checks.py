@@ -95,6 +95,22 @@ def test_duplicate_evidence_ids_name_both_places() -> None:
     ), found
 
 
+def test_an_event_reported_for_two_criteria_names_each_record_and_both_claims() -> None:
+    plugin = agenda_plugin(
+        record(event="summit"),
+        record(id="e2", event="summit", subject="T"),
+        record(id="e3", event="visit"),
+        record(id="e4", event="visit"),
+    )
+    other_subject = StaticPlugin(subjects=[{"id": "T", "title": "Other"}])
+    found = problems_of(plugin, other_subject)
+    claims = "event 'summit' is reported for more than one subject or criterion (S p.c, T p.c)"
+    assert [f.split(": ", 1)[1] for f in found] == [
+        f"record e1: event: {claims}",
+        f"record e2: event: {claims}",
+    ]
+
+
 def test_the_same_record_supplied_twice_counts_once() -> None:
     agenda = agenda_of(agenda_plugin(record()), StaticPlugin(evidence=[record()]))
     assert [r.id for r in agenda.evidence] == ["e1"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -406,20 +407,22 @@ def _check_evidence(
 
 def _check_events(records: EvidenceRecords, problems: list[Problem]) -> None:
     """Records of one event must be about one subject and one criterion: an event is one
-    thing that happened, reported by several sources."""
+    thing that happened, reported by several sources. Checked on the distinct (event,
+    subject, criterion) triples; records are visited one by one only to report problems."""
     columns = records.columns
-    about: dict[str, set[tuple[str, str]]] = {}
-    for event, subject, criterion in zip(
-        columns.event, columns.subject, columns.criterion, strict=True
-    ):
-        if event is not None:
-            about.setdefault(event, set()).add((subject, criterion))
-    mixed = {event for event, found in about.items() if len(found) > 1}
+    triples = set(zip(columns.event, columns.subject, columns.criterion, strict=True))
+    counts = Counter(event for event, _, _ in triples if event is not None)
+    mixed = {event for event, count in counts.items() if count > 1}
+    if not mixed:
+        return
+    about: dict[str, list[str]] = {event: [] for event in mixed}
+    for event, subject, criterion in sorted(t for t in triples if t[0] in mixed):
+        about[event].append(f"{subject} {criterion}")
     for position, event in enumerate(columns.event):
         if event in mixed:
-            others = ", ".join(f"{s} {c}" for s, c in sorted(about[event]))
             message = (
-                f"event {event!r} is reported for more than one subject or criterion ({others})"
+                f"event {event!r} is reported for more than one subject or criterion "
+                f"({', '.join(about[event])})"
             )
             problems.append(
                 records.location(position).problem(columns.id[position], "event", message)
