@@ -416,8 +416,8 @@ def _check_events(records: EvidenceRecords, problems: list[Problem]) -> None:
     if not mixed:
         return
     about: dict[str, list[str]] = {event: [] for event in mixed}
-    for event, subject, criterion in sorted(t for t in triples if t[0] in mixed):
-        about[event].append(f"{subject} {criterion}")
+    for name, subject, criterion in sorted((e, s, c) for e, s, c in triples if e in mixed):
+        about[str(name)].append(f"{subject} {criterion}")
     for position, event in enumerate(columns.event):
         if event in mixed:
             message = (
