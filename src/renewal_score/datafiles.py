@@ -41,6 +41,7 @@ from renewal_score.models import (
     Subject,
 )
 from renewal_score.records import JsonLinesBatch
+from renewal_score.toml_text import toml_document
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -99,7 +100,7 @@ MODELS: dict[str, type[BaseModel]] = {
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
     """The TOML document; DataError with the line of a syntax error."""
     try:
-        return tomllib.loads(text)
+        return toml_document(text)
     except tomllib.TOMLDecodeError as error:
         raise _fail(path, f"invalid TOML: {error}", toml_error_line(error, text)) from None
 

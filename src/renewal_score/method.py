@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -224,10 +224,11 @@ def read_method(path: Path, base: MethodSettings = DEFAULT_METHOD) -> MethodSett
     (``[reliability]`` and ``[credibility]`` tables complete, ``level_spacing = 1.2``, ...),
     the rest from ``base``. DataError lists every problem with its line."""
     from renewal_score.datafiles import line_of_key, read_text
+    from renewal_score.toml_text import toml_document
 
     text = read_text(path)
     try:
-        document: dict[str, Any] = tomllib.loads(text)
+        document = toml_document(text)
     except tomllib.TOMLDecodeError as error:
         raise DataError([Problem(file=str(path), message=f"invalid TOML: {error}")]) from None
     try:
