@@ -47,6 +47,10 @@ def gather_next(
     generator = random.Random(method.seed + 1)
     new_report_holds = [generator.random() < holds for _ in range(method.draws)]
     rivals = {p: _best_rival(standing, p, method) for p in standing.draws if standing.shown[p]}
+    firsts = {
+        p: _firsts(standing, p, standing.urgencies(p, standing.draws[p], method.rank_by), rival)
+        for p, rival in rivals.items()
+    }
     found = []
     for criterion_id in sorted(beliefs):
         priority = criteria[criterion_id].priority
@@ -54,19 +58,24 @@ def gather_next(
             continue  # unrated, or its priority cannot be rated: it cannot rank first
         overturn = certainty = 0.0
         overturning = []
+        old = standing.criterion_draws[criterion_id]
         for level, chance in beliefs[criterion_id]:
             if chance < MIN_LIKELIHOOD:
                 continue
             central = _central_with(plan, scores, criterion_id, level, method)
             now_top = standing.ranked(_shown(standing, central), method.rank_by)[0]
-            column = [
-                level if held else old
-                for held, old in zip(
-                    new_report_holds, standing.criterion_draws[criterion_id], strict=True
-                )
-            ]
-            changed = _priority_draws(plan, standing, priority, criterion_id, column)
-            certainty += chance * _share_first(standing, priority, changed, rivals, now_top, method)
+            # Only the draws in which the new report holds and reads otherwise change.
+            rows = [d for d, held in enumerate(new_report_holds) if held and old[d] != level]
+            changed = _priority_draws(plan, standing, priority, criterion_id, level, rows)
+            own = standing.urgencies(priority, changed, method.rank_by)
+            rival = [rivals[priority][0][d] for d in rows], [rivals[priority][1][d] for d in rows]
+            before = firsts[priority]
+            wins = (
+                before.count(now_top)
+                - sum(before[d] == now_top for d in rows)
+                + _firsts(standing, priority, own, rival).count(now_top)
+            )
+            certainty += chance * wins / len(before)
             if now_top != top:
                 overturn += chance
                 overturning.append(_level_label(criteria[criterion_id], level, method))
@@ -104,27 +113,19 @@ def _best_rival(standing: Standing, priority: str, method: MethodSettings) -> Ri
     return [urgency[b][d] for d, b in enumerate(best)], [order[b] for b in best]
 
 
-def _share_first(
-    standing: Standing,
-    priority: str,
-    column: Sequence[float | None],
-    rivals: Mapping[str, Rival],
-    top: str,
-    method: MethodSettings,
-) -> float:
-    """Share of draws in which ``top`` ranks first when ``priority`` has the given draws: the
-    priority ranks first when more urgent than its best rival, or as urgent and before it in
-    the tie-break order (larger weight, then id), as ``Standing.ranked`` orders them."""
-    rival_urgency, rival = rivals[priority]
+def _firsts(standing: Standing, priority: str, urgency: Sequence[float], rival: Rival) -> list[str]:
+    """Per draw, the priority that ranks first, given ``priority``'s urgency and its best
+    rival's: ``priority`` when more urgent, or as urgent and before the rival in the
+    tie-break order (larger weight, then id), as ``Standing.ranked`` orders them."""
     mine = (-standing.weights[priority], priority)
-    own = standing.urgencies(priority, column, method.rank_by)
-    wins = 0
-    for urgency, other_urgency, other in zip(own, rival_urgency, rival, strict=True):
-        ahead = urgency > other_urgency or (
-            urgency == other_urgency and mine < (-standing.weights.get(other, 0.0), other)
-        )
-        wins += (priority if ahead or not other else other) == top
-    return wins / len(column)
+    return [
+        priority
+        if not other
+        or own > other_urgency
+        or (own == other_urgency and mine < (-standing.weights.get(other, 0.0), other))
+        else other
+        for own, other_urgency, other in zip(urgency, *rival, strict=True)
+    ]
 
 
 def _shown(standing: Standing, central: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -149,11 +150,13 @@ def _priority_draws(
     standing: Standing,
     priority: str,
     criterion_id: str,
-    column: Sequence[float | None],
+    level: float,
+    rows: Sequence[int],
 ) -> list[float | None]:
-    columns = {c: standing.criterion_draws[c] for c in plan.within[priority]}
-    columns[criterion_id] = list(column)
-    return plan.priorities_each(columns, len(column), only=priority)[priority]
+    """The priority's score in the given draws, with the criterion read at the level."""
+    columns = {c: [standing.criterion_draws[c][d] for d in rows] for c in plan.within[priority]}
+    columns[criterion_id] = [level] * len(rows)
+    return plan.priorities_each(columns, len(rows), only=priority)[priority]
 
 
 def _level_label(criterion: Criterion, score: float, method: MethodSettings) -> str:
