@@ -75,7 +75,7 @@ def gather_next(
                 - sum(before[d] == now_top for d in rows)
                 + _firsts(standing, priority, own, rival).count(now_top)
             )
-            certainty += chance * wins / len(before)
+            certainty += chance * (wins / len(before))  # share, then chance: as first_shares
             if now_top != top:
                 overturn += chance
                 overturning.append(_level_label(criteria[criterion_id], level, method))
