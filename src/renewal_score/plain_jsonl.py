@@ -2,11 +2,9 @@
 (``records.JsonLinesBatch``), without a pydantic model per record and without holding the
 file's text, so that memory stays small whatever the file's size.
 
-Each chunk is validated in one call by pydantic-core against ``EvidenceRow``, a TypedDict
-made from the ``Evidence`` model's own fields (the same types, constraints, validators and
-configuration), so that it accepts exactly what the model accepts and gives the model's
-values, as dicts rather than models. A chunk that fails is read line by line: each line by
-the row type, and a line it refuses by the model (``Fallback``), which words each of its
+Each chunk is validated in one call, as the ``Evidence`` model validates a record but into
+dicts (``evidence_rows.RowValidator``). A chunk that fails is read line by line: each line
+the same way, and a line that fails by the model (``Fallback``), which words each of its
 problems; reading goes on after a bad line, so one pass finds every problem.
 """
 
@@ -19,13 +17,11 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, NotRequired
-
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-from typing_extensions import TypedDict
+from typing import Any
 
 from renewal_score.errors import DataError, Problem
 from renewal_score.events import source_key_of
+from renewal_score.evidence_rows import Row, RowValidator
 from renewal_score.models import Evidence
 from renewal_score.records import (
     COLUMNS,
@@ -64,34 +60,6 @@ SOURCE_KEYS_KEPT = 100_000
 has a source of its own)."""
 
 
-def typed_dict_of(model: type[BaseModel]) -> Any:
-    """A TypedDict that pydantic validates as it validates the model: the model's fields
-    (nested models as TypedDicts in turn) with their constraints and validators, and its
-    configuration. Its values are the model's; only the container differs."""
-    decorators = model.__pydantic_decorators__
-    if decorators.model_validators or decorators.field_validators or decorators.validators:
-        raise TypeError(f"{model.__name__} has validators that a TypedDict would not run")
-    fields: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        annotation: Any = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            annotation = typed_dict_of(annotation)
-        if info.metadata:
-            annotation = Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
-        fields[name] = annotation if info.is_required() else NotRequired[annotation]
-    row: Any = TypedDict(f"{model.__name__}Row", fields)  # type: ignore[misc]
-    row.__pydantic_config__ = ConfigDict(**model.model_config)  # type: ignore[attr-defined]
-    return row
-
-
-@functools.cache
-def _row_adapters() -> tuple[TypeAdapter[list[Any]], TypeAdapter[Any]]:
-    """Validators of a JSON array of evidence records and of one record (built on first use:
-    only a run that reads JSON Lines needs them)."""
-    row = typed_dict_of(Evidence)
-    return TypeAdapter(list[row]), TypeAdapter(row)  # type: ignore[valid-type]
-
-
 def read_jsonl_file(path: Path, fallback: Fallback) -> tuple[JsonLinesBatch, list[Problem]]:
     """The valid records of a JSON Lines file, and the problems of the others."""
     try:
@@ -128,6 +96,7 @@ class LinesReader:
         self.file = file
         self.fallback = fallback
         self.builder = ColumnsBuilder()
+        self.validator = RowValidator()
         self.lines: array[int] = array("q")
         self.offsets: array[int] = array("q")
         self.parsed: set[int] = set()
@@ -155,7 +124,7 @@ class LinesReader:
         number of lines."""
         starts = _line_starts(chunk, offset)
         if not _uncertain(chunk):
-            rows = _validated_chunk(chunk, len(starts) - 1)
+            rows = self._validated_chunk(chunk, len(starts) - 1)
             if rows is not None:
                 self.builder.add(rows)
                 self.lines.extend(range(first_line, first_line + len(rows)))
@@ -173,18 +142,31 @@ class LinesReader:
                 self._line(line, first_line + index, starts[index])
         return len(starts)
 
+    def _validated_chunk(self, chunk: bytes, breaks: int) -> list[Row] | None:
+        """The record on each line of the chunk (of ``breaks`` line breaks), when every line
+        holds one valid record; otherwise None.
+
+        A chunk of objects, one per line, each line starting with ``{`` right after the ``}``
+        that ends the line before, is validated in one call, as one array with a comma before
+        each line break. No value can then run on from one line into the next: JSON allows no
+        raw line break inside a string, and between the tokens of an object without arrays (as
+        valid records are: no field holds one) a ``}`` is never followed by ``{``. With as many
+        records as lines, each line holds exactly one.
+        """
+        if chunk[:1] == b"{" and chunk[-1:] == b"}" and chunk.count(b"}\n{") == breaks:
+            rows = self.validator.records(b"[" + chunk.replace(b"\n", b",\n") + b"]")
+            if rows is not None and len(rows) == breaks + 1:
+                return rows
+        return None
+
     def _line(self, line: str, number: int, offset: int) -> None:
         """One line of a chunk that is not all valid: by the row type, else by the model."""
-        if not SURROGATE_ESCAPE.search(line):
-            try:
-                row = _row_adapters()[1].validate_json(line)
-            except ValidationError:
-                pass
-            else:
-                self.builder.add([row])
-                self.lines.append(number)
-                self.offsets.append(offset)
-                return
+        row = None if SURROGATE_ESCAPE.search(line) else self.validator.record(line)
+        if row is not None:
+            self.builder.add([row])
+            self.lines.append(number)
+            self.offsets.append(offset)
+            return
         record, problems = self.fallback(line, number)
         if record is None:
             self.problems.extend(problems)
@@ -233,27 +215,6 @@ def _uncertain(chunk: bytes) -> bool:
     return maybe and UNCERTAIN_BYTES.search(chunk) is not None
 
 
-def _validated_chunk(chunk: bytes, breaks: int) -> list[dict[str, Any]] | None:
-    """The record on each line of the chunk (of ``breaks`` line breaks), when every line
-    holds one valid record; otherwise None.
-
-    A chunk of objects, one per line, each line starting with ``{`` right after the ``}``
-    that ends the line before, is validated in one call, as one array with a comma before
-    each line break. No value can then run on from one line into the next: JSON allows no
-    raw line break inside a string, and between the tokens of an object without arrays (as
-    valid records are: no field holds one) a ``}`` is never followed by ``{``. With as many
-    records as lines, each line holds exactly one.
-    """
-    if chunk[:1] == b"{" and chunk[-1:] == b"}" and chunk.count(b"}\n{") == breaks:
-        try:
-            rows = _row_adapters()[0].validate_json(b"[" + chunk.replace(b"\n", b",\n") + b"]")
-        except ValidationError:
-            return None
-        if len(rows) == breaks + 1:
-            return rows
-    return None
-
-
 class ColumnsBuilder:
     """Validated records (dicts) into ``columns``: repeated values as one shared string per
     distinct value (which keeps memory small and later lookups in cache), and each source's
@@ -264,7 +225,7 @@ class ColumnsBuilder:
         self._shared: dict[str, str] = {}
         self._keys: dict[str | tuple[str, str], str] = {}
 
-    def add(self, rows: list[dict[str, Any]]) -> None:
+    def add(self, rows: list[Row]) -> None:
         share = self._shared.setdefault
         found = {name: _values(rows, name) for name in COLUMNS}
         for name in SHARED_COLUMNS:
@@ -278,15 +239,19 @@ class ColumnsBuilder:
         keys = self._keys
         if len(keys) > SOURCE_KEYS_KEPT:
             keys.clear()
-        found = [s.get("url", "") or (s.get("publisher", ""), s["title"]) for s in sources]
+        found: list[str | tuple[str, str]] = _values(sources, "url", "")
+        if not all(found):  # sources without a url: known by publisher and title
+            found = [s.get("url", "") or (s.get("publisher", ""), s["title"]) for s in sources]
         for raw in set(found).difference(keys):
             url, (publisher, title) = (raw, ("", "")) if isinstance(raw, str) else ("", raw)
             keys[raw] = source_key_of(url, publisher, title)
         return list(map(keys.__getitem__, found))
 
 
-def _values(rows: list[dict[str, Any]], name: str) -> list[Any]:
-    """Each record's value of the field, or the field's default, in loops that run in C."""
-    if name in DEFAULTS:
-        return list(map(dict.get, rows, itertools.repeat(name), itertools.repeat(DEFAULTS[name])))
+def _values(rows: list[Row], name: str, *default: Any) -> list[Any]:
+    """Each record's value of the field, or the default (without one, the field's default
+    in the model, else KeyError), in loops that run in C."""
+    if default or name in DEFAULTS:
+        absent = default[0] if default else DEFAULTS[name]
+        return list(map(dict.get, rows, itertools.repeat(name), itertools.repeat(absent)))
     return list(map(operator.itemgetter(name), rows))
