@@ -19,17 +19,20 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renewal_score.agenda import Agenda, collect_agenda
+from renewal_score.agenda import Agenda, collect_agenda, evidence_order
 from renewal_score.belief import event_claims, moments_of, read, reading_of
 from renewal_score.datafiles import load_data_files
 from renewal_score.engine import build_scorecard, criterion_scores, subject_scores
 from renewal_score.errors import Problem
-from renewal_score.events import Report, events_of
+from renewal_score.events import Report, events_of, reports_of
 from renewal_score.hookspecs import hookimpl
 from renewal_score.method import MethodSettings
 from renewal_score.models import Criterion, Evidence, Priority, Source, Subject
 from renewal_score.options import RunOptions
 from renewal_score.plugins import PluginHost
+from renewal_score.readings import rubric_cases
+from renewal_score.scoring import content_of_reports
+from renewal_score.selection import select
 from renewal_score.testing import StaticPlugin, make_host
 from strategies import GRADES, SOURCE, criteria_for
 
@@ -156,6 +159,32 @@ def _same_scores(
         card = build_scorecard(agenda, host, RunOptions(options.as_of, subject, **_rest(options)))
         by_card = {c.id: c.score for p in card.priorities for c in p.criteria}
         assert from_columns[subject] == by_card
+
+
+@given(portfolios(), OPTIONS, st.booleans())
+def test_cases_read_from_columns_are_those_of_the_models(
+    portfolio: tuple[list[Criterion], list[Evidence]], options: RunOptions, from_file: bool
+) -> None:
+    """``readings.rubric_cases`` gives each (subject, criterion) the content key that the
+    models of its counted records give, in the same order, and those records' rows."""
+    with tempfile.TemporaryDirectory() as folder:
+        agenda, _, _ = agenda_and_hosts(*portfolio, Path(folder) if from_file else None)
+        subjects = [s.id for s in SUBJECTS]
+        cases = rubric_cases(agenda, options, subjects)
+        supports = options.method.supports()
+        for subject in subjects:
+            chosen = select(agenda, replace(options, subject=subject))
+            for criterion_id, counted in chosen.evidence.items():
+                criterion = agenda.criteria[criterion_id]
+                if not counted:
+                    assert (subject, criterion_id) not in cases
+                    continue
+                content, rows = cases[subject, criterion_id]
+                records = [agenda.evidence[row] for row in rows]
+                assert sorted(records, key=evidence_order) == counted
+                level_of = {level.id: k for k, level in enumerate(criterion.rubric)}
+                expected = content_of_reports(criterion, reports_of(records, level_of, supports))
+                assert content == expected
 
 
 @given(portfolios(), OPTIONS)

@@ -8,7 +8,7 @@ a second report of one event counted as another event, and ties on a date were b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -316,15 +316,26 @@ def test_a_recommendation_names_the_priority_that_leads_the_draws_when_another()
     assert first({"a": 0.95, "b": 0.05}).startswith("Act first on a")
 
 
+def rubric_content(
+    criterion: Criterion, evidence: Sequence[Evidence], supports: Mapping[str, float]
+) -> object:
+    """The content key of the criterion's records as the scorer reads them."""
+    from renewal_score.events import reports_of
+    from renewal_score.scoring import content_of_reports
+
+    level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
+    return content_of_reports(criterion, reports_of(evidence, level_of, supports))
+
+
 @given(worlds(), st.data())
 def test_records_that_read_alike_have_one_content_key_and_one_score(
     world: World, data: st.DataObject
 ) -> None:
-    """``scoring.rubric_content`` lets analyses of many subjects score each distinct case
+    """``scoring.content_of_reports`` lets analyses of many subjects score each distinct case
     once. New ids, event names, sources and statements, and dates moved without changing
     their order, keep the key and the score, belief and concrete score."""
     from renewal_score.method import ScoringContext
-    from renewal_score.scoring import rubric_content, score_rubric
+    from renewal_score.scoring import score_rubric
 
     criterion = world.criteria[0]
     pool = [Source(title=f"Outlet {i}", publisher="P") for i in range(3)]
@@ -381,7 +392,7 @@ def test_two_record_lists_with_one_content_key_score_alike(data: st.DataObject) 
     changed, so that keys often agree; whenever they do, the score, belief and concrete
     score agree."""
     from renewal_score.method import ScoringContext
-    from renewal_score.scoring import rubric_content, score_rubric
+    from renewal_score.scoring import score_rubric
 
     levels = tuple(
         RubricLevel(id=f"l{i}", label=f"L{i}", description="d", needs_concrete=False)

@@ -10,7 +10,9 @@ report, with the probability ``events.combined`` gives it) and the same fold
 (``tests/test_many_subjects.py``). A record becomes a model only when its statement is
 needed: when another record of its subject and criterion, without ``event``, has the same
 date, level, effect, kind and source, so that only their statements tell whether they are
-copies of one report.
+copies of one report. ``rubric_cases`` gives, the same way, what the core scorer reads of
+each case (``scoring.content_of_reports``), so that ``sensitivity`` scores each distinct
+case once, with models of that case's records alone.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from renewal_score.events import Report, claims_of, combined, implicit_event
 from renewal_score.models import Criterion
 from renewal_score.options import RunOptions
 from renewal_score.records import Columns
-from renewal_score.scoring import PRECISION
+from renewal_score.scoring import PRECISION, RubricContent, content_of_reports
 from renewal_score.selection import counted_rows
 
 Key = tuple[str | None, ...]
@@ -47,6 +49,23 @@ def rubric_readings(
         reading = reading_of(reader.events(levels, rows), levels.scores)
         scores[subject, criterion_id] = None if reading is None else round(reading, PRECISION)
     return scores
+
+
+def rubric_cases(
+    agenda: Agenda, options: RunOptions, subjects: Collection[str]
+) -> dict[tuple[str, str], tuple[RubricContent, list[int]]]:
+    """What the core scorer reads (``scoring.content_of_reports``) of the counted records of
+    each rubric criterion of each subject with counted evidence, and their rows (positions
+    in ``agenda.evidence``), by (subject, criterion): analyses of many subjects score each
+    distinct case once, making models of its records only then."""
+    reader = _Reader(agenda, options)
+    cases: dict[tuple[str, str], tuple[RubricContent, list[int]]] = {}
+    for (subject, criterion_id), rows in counted_rows(agenda, options, subjects).items():
+        criterion = agenda.criteria[criterion_id]
+        if criterion.indicator is None:
+            content = content_of_reports(criterion, reader.reports(reader.levels(criterion), rows))
+            cases[subject, criterion_id] = content, [row for row, _ in rows]
+    return cases
 
 
 def _alone(support: float) -> float:
@@ -102,9 +121,7 @@ class _Reader:
                 claim = (levels.index[columns.level[row]], columns.effect[row] == "setback")
                 found.append((day, (probability, ((*claim, probability),))))
             else:
-                event = columns.event[row]
-                known = self._implicit_event(row) if event is None else "event:" + event
-                shared.setdefault(known, []).append((row, day))
+                shared.setdefault(self._event(row), []).append((row, day))
         for members in shared.values():
             found.append((min(day for _, day in members), self._claims(levels, members)))
         return found
@@ -149,6 +166,32 @@ class _Reader:
             columns.kind[row],
             columns.source_key[row],
         )
+
+    def reports(self, levels: _Levels, rows: Sequence[tuple[int, int]]) -> list[Report]:
+        """The rows (row, effective day) as ``events.reports_of`` makes reports of their
+        records, but for event keys: an event that one row alone reports is named by its
+        row, which tells events apart as well."""
+        columns = self.columns
+        keys = [self._key(row) for row, _ in rows]
+        sizes = Counter(keys)
+        return [
+            Report(
+                record=columns.id[row],
+                event=self._event(row) if sizes[key] > 1 else f"row:{row}",
+                day=day,
+                level=levels.index[columns.level[row]],
+                setback=columns.effect[row] == "setback",
+                concrete=columns.kind[row] == "concrete",
+                source=columns.source_key[row],
+                support=self.supports[columns.grade[row]],
+            )
+            for (row, day), key in zip(rows, keys, strict=True)
+        ]
+
+    def _event(self, row: int) -> str:
+        """``events.event_key`` of the row's record."""
+        event = self.columns.event[row]
+        return self._implicit_event(row) if event is None else "event:" + event
 
     def _implicit_event(self, row: int) -> str:
         """``events.event_key`` of a record without ``event``, with its statement as the file

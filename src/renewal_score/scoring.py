@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from renewal_score.aggregation import arithmetic_mean, geometric_mean
 from renewal_score.belief import Belief, moments_of, nearest_level, read
-from renewal_score.events import events_of, reports_of
+from renewal_score.events import Report, events_of, reports_of
 from renewal_score.hookspecs import hookimpl
 from renewal_score.method import ScoringContext
 from renewal_score.models import Component, Criterion, Evidence, Indicator, Observation
@@ -65,11 +65,10 @@ RubricContent = tuple[object, ...]
 """What ``score_rubric`` reads of a criterion and its records, labels left out."""
 
 
-def rubric_content(
-    criterion: Criterion, evidence: Sequence[Evidence], supports: Mapping[str, float]
-) -> RubricContent:
-    """A key equal for two inputs to which ``score_rubric`` gives the same score and belief
-    under a method whose grade probabilities are ``supports``.
+def content_of_reports(criterion: Criterion, reports: Sequence[Report]) -> RubricContent:
+    """A key equal for two inputs to which ``score_rubric`` gives the same score and belief,
+    from the reports of the criterion's records (``events.reports_of`` of the models, or
+    ``readings.rubric_cases`` of the evidence columns), under one method's grade probabilities.
 
     The reading and the belief see a criterion only through its rubric's levels, and a
     record only as ``events.reports_of`` turns it into a report: its level, effect, kind and
@@ -78,8 +77,6 @@ def rubric_content(
     which they first appear (a canonical relabelling), which lets analyses of many subjects
     score each distinct case once. Only the evidence ids and dates of the assessment's trace
     differ between inputs with one key."""
-    level_of = {level.id: index for index, level in enumerate(criterion.rubric)}
-    reports = reports_of(evidence, level_of, supports)
     rank = {day: order for order, day in enumerate(sorted({r.day for r in reports}))}
     events: dict[str, int] = {}
     sources: dict[str, int] = {}
@@ -95,7 +92,7 @@ def rubric_content(
         )
         for r in sorted(reports, key=lambda r: (r.day, r.level, r.setback, r.concrete, r.support))
     )
-    return tuple(level_of), records
+    return tuple(level.id for level in criterion.rubric), records
 
 
 def _deciders(belief: Belief) -> tuple[str, ...]:

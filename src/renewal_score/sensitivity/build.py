@@ -5,28 +5,30 @@ method — each grade bar, grade table and level spacing — with its reading an
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from renewal_score import __version__
-from renewal_score.agenda import Agenda
+from renewal_score.agenda import Agenda, evidence_order
 from renewal_score.analysis import GRADE_BARS
 from renewal_score.engine import (
     CORE_SCORER,
     _targets,  # the engine's rule for each priority's target
 )
-from renewal_score.method import DEFAULT_METHOD, KENT_ESTIMATIVE, MethodSettings
+from renewal_score.method import DEFAULT_METHOD, KENT_ESTIMATIVE, MethodSettings, ScoringContext
 from renewal_score.models import Criterion, Evidence, Observation
 from renewal_score.options import RunOptions
 from renewal_score.plan import aggregated_value, belief_of, plan_of
 from renewal_score.plugins import PluginHost
+from renewal_score.readings import rubric_cases
 from renewal_score.results import Assessment
-from renewal_score.scoring import PRECISION, rubric_content
-from renewal_score.selection import default_subject, select
+from renewal_score.scoring import PRECISION, content_of_reports
+from renewal_score.selection import counted_observations, default_subject, select
 from renewal_score.sensitivity.problem import METHODS, Beliefs, SensitivityProblem
 from renewal_score.sensitivity.sampling import GROUPS
 from renewal_score.uncertainty import Distribution
@@ -175,9 +177,9 @@ def _scored(
     """Central scores as aggregated [V, S, C], whether evidence rates each, and beliefs.
 
     Records are selected once per grade bar and table (the spacing does not select). Each
-    distinct case (``_case``) is scored once: a criterion whose records are the same under
-    two bars, and, for the core scorer, any two criteria and subjects whose records read
-    alike."""
+    distinct case is scored once: a criterion whose records are the same under two bars,
+    and, for the core scorer, any two criteria and subjects whose records read alike
+    (``_cases_by_content``)."""
     tables, spacings = choices.tables, choices.spacings
     shape = (len(choices.bars) * len(tables) * len(spacings), len(subjects), len(criteria))
     variants = {
@@ -189,35 +191,25 @@ def _scored(
     outcomes: list[tuple[float, bool, Distribution | None]] = []
     case_of = np.zeros(shape, dtype=np.intp)
     by_content = host.scorers() == [CORE_SCORER]  # another scorer may read ids or dates
+    cases_of = _cases_by_content if by_content else _cases_by_records
     for (b, bar), t in itertools.product(enumerate(choices.bars), range(len(tables))):
         grades = variants[t, 0]
-        supports = grades.supports()
         run = RunOptions(
             as_of=options.as_of, weights=options.weights, min_grade=_bar(grades, bar), method=grades
         )
-        for s, subject in enumerate(subjects):
-            chosen = select(agenda, replace(run, subject=subject))
-            inputs = [
-                (chosen.evidence[c], chosen.observations[c], agenda.criteria[c]) for c in criteria
-            ]
-            numbers = [
-                contents.setdefault(
-                    _case(criterion, evidence, observations, supports, subject, by_content),
-                    len(contents),
-                )
-                for evidence, observations, criterion in inputs
-            ]
+        for s, (subject, found) in enumerate(cases_of(agenda, run, subjects, criteria)):
+            numbers = [contents.setdefault(key, len(contents)) for key, _ in found]
             for g in range(len(spacings)):
                 variant = variants[t, g]
                 v = (b * len(tables) + t) * len(spacings) + g
-                for c, (evidence, observations, criterion) in enumerate(inputs):
-                    key = (t, g, numbers[c])
-                    if key not in cases:
-                        context = chosen.context.model_copy(update={"method": variant})
-                        _, found = host.score_criterion(criterion, evidence, observations, context)
-                        cases[key] = len(outcomes)
-                        outcomes.append(_outcome(criterion, found, variant))
-                    case_of[v, s, c] = cases[key]
+                for c, (_, inputs) in enumerate(found):
+                    if (t, g, numbers[c]) not in cases:
+                        criterion = agenda.criteria[criteria[c]]
+                        context = ScoringContext(as_of=run.as_of, subject=subject, method=variant)
+                        _, scored = host.score_criterion(criterion, *inputs(), context)
+                        cases[t, g, numbers[c]] = len(outcomes)
+                        outcomes.append(_outcome(criterion, scored, variant))
+                    case_of[v, s, c] = cases[t, g, numbers[c]]
     values = np.array([o[0] for o in outcomes] or [np.nan])
     rated = np.array([o[1] for o in outcomes] or [False])
     return values[case_of], rated[case_of], _beliefs([o[2] for o in outcomes], case_of)
@@ -235,22 +227,60 @@ def _outcome(
     )
 
 
-def _case(
-    criterion: Criterion,
-    evidence: Sequence[Evidence],
-    observations: Sequence[Observation],
-    supports: Mapping[str, float],
-    subject: str,
-    by_content: bool,
-) -> tuple[object, ...]:
-    """What a criterion's score depends on, under a grade table's probabilities
-    (``supports``), besides the level spacing: for the core scorer and a rubric, what it
-    reads of the records (``scoring.rubric_content``), shared by subjects and criteria
-    alike; else the criterion, the subject and the very records."""
-    if by_content and criterion.indicator is None and not observations:
-        return rubric_content(criterion, evidence, supports)
-    ids = tuple(r.id for r in evidence), tuple(o.id for o in observations)
-    return criterion.id, subject, ids
+Inputs = Callable[[], tuple[Sequence[Evidence], Sequence[Observation]]]
+"""A case's counted evidence and observations, made when the case is first scored."""
+
+Case = tuple[tuple[object, ...], Inputs]
+"""What a criterion's score depends on, besides the level spacing, and its inputs."""
+
+
+def _cases_by_content(
+    agenda: Agenda, run: RunOptions, subjects: Sequence[str], criteria: Sequence[str]
+) -> Iterator[tuple[str, list[Case]]]:
+    """Each subject's cases for the core scorer: a rubric criterion's by what the scorer
+    reads of its records (``readings.rubric_cases``, from the evidence columns), shared by
+    subjects and criteria alike; an indicator's by criterion, subject and observations."""
+    by_rows = rubric_cases(agenda, run, subjects)
+    for subject in subjects:
+        measured = counted_observations(agenda, run, subject) if agenda.observations else {}
+        found: list[Case] = []
+        for criterion_id in criteria:
+            criterion = agenda.criteria[criterion_id]
+            if criterion.indicator is not None:
+                observations = measured.get(criterion_id, [])
+                key = (criterion_id, subject, tuple(o.id for o in observations))
+                found.append((key, functools.partial(_given, [], observations)))
+                continue
+            content, rows = by_rows.get((subject, criterion_id), (None, []))
+            if content is None:
+                content = content_of_reports(criterion, [])
+            found.append((content, functools.partial(_records_of, agenda, rows)))
+        yield subject, found
+
+
+def _cases_by_records(
+    agenda: Agenda, run: RunOptions, subjects: Sequence[str], criteria: Sequence[str]
+) -> Iterator[tuple[str, list[Case]]]:
+    """Each subject's cases for any scorer: by criterion, subject and the very records."""
+    for subject in subjects:
+        chosen = select(agenda, replace(run, subject=subject))
+        found: list[Case] = []
+        for c in criteria:
+            evidence, observations = chosen.evidence[c], chosen.observations[c]
+            key = (c, subject, tuple(r.id for r in evidence), tuple(o.id for o in observations))
+            found.append((key, functools.partial(_given, evidence, observations)))
+        yield subject, found
+
+
+def _given(
+    evidence: Sequence[Evidence], observations: Sequence[Observation]
+) -> tuple[Sequence[Evidence], Sequence[Observation]]:
+    return evidence, observations
+
+
+def _records_of(agenda: Agenda, rows: Sequence[int]) -> tuple[list[Evidence], list[Observation]]:
+    """The records of the rows as models, in the order they apply (as ``select`` gives)."""
+    return sorted(agenda.evidence.pick(rows), key=evidence_order), []
 
 
 def _beliefs(found: Sequence[Distribution | None], case_of: Any) -> Beliefs:
