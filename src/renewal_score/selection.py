@@ -132,11 +132,12 @@ def counted_rows(
     criterion, and looked up for each row."""
     columns = agenda.evidence.columns
     supports = options.method.supports()
+    wanted = frozenset(subjects)  # a list would be searched for every row
     verdicts: dict[tuple[str, str, str], int | None] = {}
     counted: dict[tuple[str, str], list[tuple[int, int]]] = {}
     rows = zip(columns.subject, columns.criterion, columns.date, columns.grade, strict=True)
     for row, (subject, criterion, date, grade) in enumerate(rows):
-        if subject not in subjects:
+        if subject not in wanted:
             continue
         key = (date, grade, criterion)
         if key not in verdicts:
