@@ -23,7 +23,8 @@ Groups of rows (``--only``):
 - ``synthetic``: ``compare`` at each N (and the slope of log time on log N: 1 is linear);
 - ``sensitivity``: ``sensitivity --samples 10000 --all-subjects`` on 1,000 subjects x 30
   criteria (one record per subject and criterion), against the bare numpy arithmetic of
-  the same workload, and a pymcdm WSM loop on the same matrix (when pymcdm is installed:
+  the same workload, that arithmetic with each criterion's score drawn from a belief (the
+  evidence input), and a pymcdm WSM loop on the same matrix (when pymcdm is installed:
   ``pip install pymcdm``; run on a tenth of the samples, as it is linear in them);
 - ``cold_start``: ``renewal-score report`` on the default data against
   ``import pydantic, pluggy, tabulate``, with bytecode caches in place.
@@ -223,6 +224,30 @@ median, p05, p95 = np.percentile(results, [50, 5, 95], axis=0)
 first = np.bincount(results.argmax(axis=1), minlength=subjects) / samples
 """
 
+NUMPY_EVIDENCE_FLOOR = """
+import sys
+import numpy as np
+samples, subjects, criteria = (int(a) for a in sys.argv[1:4])
+rng = np.random.default_rng(0)
+levels = np.array([0.0, 25.0, 50.0, 75.0, 100.0])
+cumulative = np.cumsum(rng.dirichlet(np.ones(5), (subjects, criteria)), axis=-1)
+bounds = [np.ascontiguousarray(cumulative[..., k]) for k in range(4)]
+weights = rng.uniform(0.75, 1.25, (samples, criteria))
+weights /= weights.sum(axis=1, keepdims=True)
+results = np.empty((samples, subjects))
+for start in range(0, samples, 100):
+    block = slice(start, start + 100)
+    drawn = rng.random((len(weights[block]), subjects, criteria), dtype=np.float32)
+    index = (drawn > bounds[0]).astype(np.intp)
+    for bound in bounds[1:]:
+        index += drawn > bound
+    results[block] = np.matmul(levels[index], weights[block][:, :, None])[..., 0]
+median, p05, p95 = np.percentile(results, [50, 5, 95], axis=0)
+first = np.bincount(results.argmax(axis=1), minlength=subjects) / samples
+"""
+"""The floor with the evidence input: each subject's criterion scores drawn, sample by sample,
+from a belief over five levels (a uniform and its level), as the analysis draws them."""
+
 PYMCDM_LOOP = """
 import sys
 import numpy as np
@@ -310,14 +335,21 @@ class Bench:
         )
         numpy_floor = [PYTHON, "-c", NUMPY_FLOOR, *shape]
         found = row(numpy_floor, command, self.repeats, self.synthetic_env)
-        result: dict[str, Any] = {"samples": self.samples, **found}
+        evidence = [PYTHON, "-c", NUMPY_EVIDENCE_FLOOR, *shape]
+        evidence_floor = median([run_once(evidence, None, 0) for _ in range(self.repeats)])
+        ours = found["renewal_score"]["seconds"]
+        result: dict[str, Any] = {
+            "samples": self.samples,
+            **found,
+            "evidence_floor": evidence_floor,
+            "ratio_to_evidence_floor": ours / evidence_floor["seconds"],
+        }
         if importlib.util.find_spec("pymcdm") is None:
             result["pymcdm"] = None  # not installed: pip install pymcdm
             return result
         share = [str(max(1, self.samples // PYMCDM_SHARE)), *shape[1:]]
         loop = median([run_once([PYTHON, "-c", PYMCDM_LOOP, *share], None, 0)])
         seconds = loop["seconds"] * PYMCDM_SHARE
-        ours = found["renewal_score"]["seconds"]
         result["pymcdm"] = {"seconds": seconds, "mib": loop["mib"], "speedup": seconds / ours}
         return result
 

@@ -33,6 +33,7 @@ def test_the_quick_benchmark_runs_every_measurement(tmp_path: Path) -> None:
     sensitivity = figures["sensitivity"]
     assert sensitivity["samples"] == 200
     assert sensitivity["ratio"] > 0
+    assert sensitivity["ratio_to_evidence_floor"] > 0
     assert sensitivity["pymcdm"] is None or sensitivity["pymcdm"]["speedup"] > 0
     assert figures["cold_start"]["ratio"] > 0
 
