@@ -1,6 +1,6 @@
 """TOML documents, parsed by a fast parser with the standard library's as the reference.
 
-``rtoml`` (Rust's ``toml`` crate) parses the built-in evidence about 15 times faster than
+``rtoml`` (Rust's ``toml`` crate) parses the built-in evidence about 10 times faster than
 ``tomllib`` (bench/README.md), and TOML parsing was the largest single part of the everyday
 report's start. ``tomllib`` stays the reference: a text ``rtoml`` refuses is parsed again by
 ``tomllib``, which reads it (a float beyond the double range, say) or raises its own error,
