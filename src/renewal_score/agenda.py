@@ -1,13 +1,14 @@
 """Assembling the agenda: agendas, subjects, priorities, criteria and evidence from every
 plugin and data file; then the one agenda a run scores.
 
-This is where records from different plugins meet, so this is where they are checked
-against each other: unique ids, priorities that name a declared agenda, criteria that name
-an existing priority, evidence that names an existing criterion, subject and rubric level,
-and declaratory evidence that does not claim a level only concrete evidence can show. Every
-problem is collected before raising. Everything loaded is checked; then the priorities of
-the agenda chosen, their criteria and those criteria's records make the ``Agenda`` scored,
-so that one plugin's agenda never mixes with another's.
+This is where records from different plugins meet, so this is where they are checked against
+each other: unique ids, priorities that name a declared agenda, criteria that name an
+existing priority, evidence that names an existing criterion, subject and rubric level, and
+declaratory evidence that does not claim a level only concrete evidence can show. Every
+problem is collected before raising (the checks of records: ``record_checks``). Everything
+loaded is checked; then the priorities of the agenda chosen, their criteria and those
+criteria's records make the ``Agenda`` scored, so that one plugin's agenda never mixes with
+another's.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import itertools
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,7 +29,14 @@ from renewal_score.errors import DataError, Location, Problem, UsageError, did_y
 from renewal_score.escaping import echo
 from renewal_score.models import Criterion, Evidence, Observation, Priority, Subject
 from renewal_score.plugins import PluginHost
-from renewal_score.records import Batch, EvidenceRecords, ModelBatch
+from renewal_score.record_checks import (
+    check_observation,
+    checked_evidence,
+    duplicate,
+    plugin_location,
+    unknown,
+)
+from renewal_score.records import EvidenceRecords
 
 RecordT = TypeVar(
     "RecordT",
@@ -154,10 +160,6 @@ def evidence_order(record: Evidence | Observation) -> tuple[dt.date, bool, str]:
     return record.effective_date, setback, record.id
 
 
-def plugin_location(name: str) -> Location:
-    return Location(f"plugin {name!r}", plugin=name)
-
-
 def collect_agenda(
     host: PluginHost, files: DataSet | None = None, choice: AgendaChoice = DEFAULT_CHOICE
 ) -> Agenda:
@@ -177,7 +179,7 @@ def collect_agenda(
     chosen = {p.id: p for p in priorities.values() if (p.agenda or default) == definition.id}
     scored = {c.id: c for c in criteria.values() if c.priority in chosen}
     ignored = set() if choice.builtin_evidence else host.builtins()
-    evidence, counted, replaced = _checked_evidence(
+    evidence, counted, replaced = checked_evidence(
         [(n, r) for n, r in host.evidence(problems) if n not in ignored],
         files,
         (subjects, criteria, scored),
@@ -196,7 +198,7 @@ def collect_agenda(
     )
     for observation in observations.values():
         problems.extend(
-            _check_observation(measured[observation.id], observation, evidence, subjects, criteria)
+            check_observation(measured[observation.id], observation, evidence, subjects, criteria)
         )
     if problems:
         raise DataError(problems)
@@ -234,7 +236,7 @@ def _definitions(host: PluginHost, files: DataSet, problems: list[Problem]) -> D
     for priority in priorities.values():
         if priority.agenda is not None and priority.agenda not in agendas:
             where = places[priority.id]
-            problems.append(_unknown(where, priority.id, "agenda", priority.agenda, agendas))
+            problems.append(unknown(where, priority.id, "agenda", priority.agenda, agendas))
     criteria, owners = _unique(
         _located(host.criteria(problems), files.criteria), "criterion", problems
     )
@@ -242,7 +244,7 @@ def _definitions(host: PluginHost, files: DataSet, problems: list[Problem]) -> D
         if criterion.priority not in priorities:
             where = owners[criterion.id]
             problems.append(
-                _unknown(where, criterion.id, "priority", criterion.priority, priorities)
+                unknown(where, criterion.id, "priority", criterion.priority, priorities)
             )
     return agendas, subjects, priorities, criteria
 
@@ -297,215 +299,5 @@ def _unique(
             found[item.id] = item
             where[item.id] = location
         elif found[item.id] != item:
-            problems.append(_duplicate(location, item.id, kind, where[item.id]))
+            problems.append(duplicate(location, item.id, kind, where[item.id]))
     return found, where
-
-
-def _duplicate(location: Location, record_id: str, kind: str, first: Location) -> Problem:
-    message = f"duplicate {kind} id, also defined (differently) in {first}"
-    return location.problem(record_id, "id", message)
-
-
-def _checked_evidence(
-    from_plugins: list[tuple[str, Evidence]],
-    files: DataSet,
-    known: tuple[dict[str, Subject], dict[str, Criterion], dict[str, Criterion]],
-    replace: bool,
-    problems: list[Problem],
-) -> tuple[EvidenceRecords, EvidenceRecords, set[str]]:
-    """Every evidence record, each id once, checked against the ``known`` subjects and
-    criteria; those about the criteria scored (the last of ``known``); and the ids of
-    plugins' records that files' records replaced."""
-    subjects, criteria, scored = known
-    batches: list[Batch] = [
-        ModelBatch([r for _, r in from_plugins], [plugin_location(n) for n, _ in from_plugins]),
-        ModelBatch([r for _, r in files.evidence], [where for where, _ in files.evidence]),
-        *files.evidence_batches,
-    ]
-    everything = EvidenceRecords(batches)
-    keep, replaced = _unique_rows(everything, problems, len(from_plugins) if replace else 0)
-    evidence = everything if keep is None else EvidenceRecords(batches, keep)
-    _check_evidence(evidence, subjects, criteria, problems)
-    _check_events(evidence, problems)
-    about = evidence.columns.criterion
-    rows = range(len(about)) if keep is None else keep
-    counted = [row for row, criterion in zip(rows, about, strict=True) if criterion in scored]
-    if len(counted) == len(about):
-        return evidence, evidence, replaced
-    return evidence, EvidenceRecords(batches, counted), replaced
-
-
-def _unique_rows(
-    everything: EvidenceRecords, problems: list[Problem], replaceable: int
-) -> tuple[list[int] | None, set[str]]:
-    """The rows to keep (None: all), each id once (as ``_unique``, on columns), without those
-    of the first ``replaceable`` rows (the plugins') that a later row of the same id and
-    other content replaces; and the ids replaced."""
-    ids = everything.columns.id
-    if len(set(ids)) == len(ids):
-        return None, set()
-    later = {record_id: row for row, record_id in enumerate(ids) if row >= replaceable}
-    replaced = {
-        ids[row]
-        for row in range(replaceable)
-        if ids[row] in later and everything[row] != everything[later[ids[row]]]
-    }
-    first: dict[str, int] = {}
-    keep = []
-    for position, record_id in enumerate(ids):
-        if position < replaceable and record_id in replaced:
-            continue
-        seen = first.setdefault(record_id, position)
-        if seen == position:
-            keep.append(position)
-        elif everything[seen] != everything[position]:
-            where = everything.location(position)
-            problems.append(_duplicate(where, record_id, "evidence", everything.location(seen)))
-    return keep, replaced
-
-
-def _referenced_criterion(
-    where: Location,
-    record: Evidence | Observation,
-    subjects: dict[str, Subject],
-    criteria: dict[str, Criterion],
-    problems: list[Problem],
-) -> Criterion | None:
-    """The record's criterion, after checking that its subject and criterion exist."""
-    if record.subject not in subjects:
-        problems.append(_unknown(where, record.id, "subject", record.subject, subjects))
-    criterion = criteria.get(record.criterion)
-    if criterion is None:
-        problems.append(_unknown(where, record.id, "criterion", record.criterion, criteria))
-    return criterion
-
-
-def _check_evidence(
-    records: EvidenceRecords,
-    subjects: dict[str, Subject],
-    criteria: dict[str, Criterion],
-    problems: list[Problem],
-) -> None:
-    """Check that each record's subject, criterion and level exist, and that its kind of
-    evidence can show its level. Each distinct value is checked once; records are visited
-    one by one only to report the problems found."""
-    columns = records.columns
-    unknown_subjects = set(columns.subject) - subjects.keys()
-    findings = {
-        claim: _claim_problems(*claim, criteria)
-        for claim in set(zip(columns.criterion, columns.level, columns.kind, strict=True))
-    }
-    if not unknown_subjects and not any(findings.values()):
-        return
-    for position, subject in enumerate(columns.subject):
-        claim = (columns.criterion[position], columns.level[position], columns.kind[position])
-        if subject in unknown_subjects or findings[claim]:
-            where, record_id = records.location(position), columns.id[position]
-            if subject in unknown_subjects:
-                problems.append(_unknown(where, record_id, "subject", subject, subjects))
-            problems.extend(where.problem(record_id, f, m) for f, m in findings[claim])
-
-
-def _check_events(records: EvidenceRecords, problems: list[Problem]) -> None:
-    """Records of one event must be about one subject and one criterion: an event is one
-    thing that happened, reported by several sources. Records are visited one by one only
-    to report problems."""
-    columns = records.columns
-    if _one_claim_per_event(columns.event, columns.subject, columns.criterion):
-        return
-    triples = set(zip(columns.event, columns.subject, columns.criterion, strict=True))
-    counts = Counter(event for event, _, _ in triples if event is not None)
-    mixed = {event for event, count in counts.items() if count > 1}
-    if not mixed:
-        return
-    about: dict[str, list[str]] = {event: [] for event in mixed}
-    for name, subject, criterion in sorted((e, s, c) for e, s, c in triples if e in mixed):
-        about[str(name)].append(f"{subject} {criterion}")
-    for position, event in enumerate(columns.event):
-        if event in mixed:
-            message = (
-                f"event {event!r} is reported for more than one subject or criterion "
-                f"({', '.join(about[event])})"
-            )
-            problems.append(
-                records.location(position).problem(columns.id[position], "event", message)
-            )
-
-
-def _one_claim_per_event(
-    events: list[str | None], subjects: list[str], criteria: list[str]
-) -> bool:
-    """Whether every event's records agree on subject and criterion: each record's values
-    equal those of its event's last record, compared in loops that run in C."""
-    named = list(itertools.compress(events, events))  # records that name an event
-    for column in (subjects, criteria):
-        values = list(itertools.compress(column, events))
-        last = dict(zip(named, values, strict=True))
-        if list(map(last.__getitem__, named)) != values:
-            return False
-    return True
-
-
-def _claim_problems(
-    criterion_id: str, level_id: str, kind: str, criteria: dict[str, Criterion]
-) -> list[tuple[str, str]]:
-    """What is wrong (field, message) with evidence of this kind showing this level."""
-    criterion = criteria.get(criterion_id)
-    if criterion is None:
-        return [("criterion", _unknown_message(criterion_id, criteria))]
-    levels = [level.id for level in criterion.rubric]
-    if level_id not in levels:
-        return [("level", _unknown_message(level_id, levels, f"criterion {criterion.id!r}"))]
-    if kind == "declaratory" and criterion.rubric[levels.index(level_id)].needs_concrete:
-        message = (
-            f"declaratory evidence cannot show level {level_id!r}, which needs concrete "
-            'evidence (set kind = "concrete" if something was built, spent, ratified or deployed)'
-        )
-        return [("level", message)]
-    return []
-
-
-def _check_observation(
-    where: Location,
-    record: Observation,
-    evidence: EvidenceRecords,
-    subjects: dict[str, Subject],
-    criteria: dict[str, Criterion],
-) -> list[Problem]:
-    problems: list[Problem] = []
-    position = evidence.find(record.id)
-    if position is not None:
-        message = f"an evidence record has this id too, in {evidence.location(position)}"
-        problems.append(where.problem(record.id, "id", message))
-    criterion = _referenced_criterion(where, record, subjects, criteria, problems)
-    if criterion is None:
-        return problems
-    if criterion.indicator is None:
-        message = f"criterion {criterion.id!r} has no indicator to measure (it has a rubric)"
-        return [*problems, where.problem(record.id, "criterion", message)]
-    components = {c.id: c for c in criterion.indicator.components}
-    component = components.get(record.component)
-    if component is None:
-        scope = f"the indicator of criterion {criterion.id!r}"
-        problems.append(
-            _unknown(where, record.id, "component", record.component, components, scope)
-        )
-    elif component.transform == "log" and record.value <= 0:
-        message = f"{record.value} cannot be log-transformed (a positive value is needed)"
-        problems.append(where.problem(record.id, "value", message))
-    return problems
-
-
-def _unknown(
-    where: Location,
-    record: str,
-    field: str,
-    value: str,
-    known: Iterable[str],
-    scope: str = "any plugin",
-) -> Problem:
-    return where.problem(record, field, _unknown_message(value, known, scope))
-
-
-def _unknown_message(value: str, known: Iterable[str], scope: str = "any plugin") -> str:
-    return f"{value!r} is not defined by {scope}{did_you_mean(value, known, list_known=True)}"
