@@ -85,7 +85,7 @@ def read_plain_jsonl(file: str, text: str) -> JsonLinesBatch | None:
 
 
 def _refuse(line: str, number: int) -> tuple[Evidence | None, list[Problem]]:
-    return None, [Problem(message="not plain")]
+    return None, [Problem(message="left to the model")]
 
 
 class LinesReader:

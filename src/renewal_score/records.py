@@ -169,8 +169,9 @@ class MemoryLines:
 class JsonLinesBatch:
     """Valid records of a JSON Lines file as columns: row i is on line ``lines[i]``, which
     starts at byte ``offsets[i]``. A record becomes a model when it is needed, validated
-    again from its line: from the JSON text when the reader found it plain, and from the
-    parsed value (as every other data file is) for the rows in ``parsed``."""
+    again from its line: from the JSON text when the reader validated it as a row, and from
+    the parsed value (as every other data file is) for the rows in ``parsed``, which the
+    model read."""
 
     file: str
     lines: Sequence[int]
