@@ -13,6 +13,7 @@ pure functions of the value.
 from __future__ import annotations
 
 import functools
+import operator
 from typing import Annotated, Any, NotRequired
 
 from pydantic import (
@@ -45,8 +46,9 @@ def typed_dict_of(model: type[BaseModel], *, python_validators: bool = True) -> 
     fields: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         annotation: Any = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            annotation = typed_dict_of(annotation, python_validators=python_validators)
+        nested = _model_of(annotation)
+        if nested is not None:
+            annotation = typed_dict_of(nested, python_validators=python_validators)
         metadata = [
             m for m in info.metadata if python_validators or not isinstance(m, PYTHON_VALIDATORS)
         ]
@@ -65,8 +67,8 @@ def python_checked(model: type[BaseModel]) -> dict[str, TypeAdapter[Any]]:
     found: dict[str, TypeAdapter[Any]] = {}
     for name, info in model.model_fields.items():
         annotation = info.annotation
-        nested = isinstance(annotation, type) and issubclass(annotation, BaseModel)
-        if nested and python_checked(annotation):  # type: ignore[arg-type]
+        nested = _model_of(annotation)
+        if nested is not None and python_checked(nested):
             raise TypeError(f"{model.__name__}.{name} holds fields with Python validators")
         if any(isinstance(m, PYTHON_VALIDATORS) for m in info.metadata):
             if annotation is not str or not info.is_required():
@@ -74,6 +76,13 @@ def python_checked(model: type[BaseModel]) -> dict[str, TypeAdapter[Any]]:
             whole = Annotated.__class_getitem__((str, *info.metadata))  # type: ignore[attr-defined]
             found[name] = TypeAdapter(whole, config=ConfigDict(**model.model_config))
     return found
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, if it holds one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
 
 
 @functools.cache
@@ -100,7 +109,7 @@ class RowValidator:
             return None
         for name, adapter in self._checked.items():
             valid = self._valid[name]
-            for value in {row[name] for row in rows}.difference(valid):
+            for value in set(map(operator.itemgetter(name), rows)).difference(valid):
                 try:
                     if adapter.validate_python(value) != value:
                         return None

@@ -164,15 +164,13 @@ class LinesReader:
         row = None if SURROGATE_ESCAPE.search(line) else self.validator.record(line)
         if row is not None:
             self.builder.add([row])
-            self.lines.append(number)
-            self.offsets.append(offset)
-            return
-        record, problems = self.fallback(line, number)
-        if record is None:
-            self.problems.extend(problems)
-            return
-        self.parsed.add(len(self.lines))
-        self.builder.columns.extend(Columns.of([record]))
+        else:
+            record, problems = self.fallback(line, number)
+            if record is None:
+                self.problems.extend(problems)
+                return
+            self.parsed.add(len(self.lines))
+            self.builder.columns.extend(Columns.of([record]))
         self.lines.append(number)
         self.offsets.append(offset)
 
@@ -241,7 +239,8 @@ class ColumnsBuilder:
             keys.clear()
         found: list[str | tuple[str, str]] = _values(sources, "url", "")
         if not all(found):  # sources without a url: known by publisher and title
-            found = [s.get("url", "") or (s.get("publisher", ""), s["title"]) for s in sources]
+            pairs = zip(found, sources, strict=True)
+            found = [url or (source.get("publisher", ""), source["title"]) for url, source in pairs]
         for raw in set(found).difference(keys):
             url, (publisher, title) = (raw, ("", "")) if isinstance(raw, str) else ("", raw)
             keys[raw] = source_key_of(url, publisher, title)

@@ -111,17 +111,15 @@ class _Reader:
     ) -> list[tuple[int, EventClaims]]:
         """Each event of the rows (row, effective day): its day and claims."""
         columns = self.columns
-        keys = [self._key(row) for row, _ in rows]
-        sizes = Counter(keys)
         found: list[tuple[int, EventClaims]] = []
         shared: dict[str, list[tuple[int, int]]] = {}
-        for (row, day), key in zip(rows, keys, strict=True):
-            if sizes[key] == 1:
+        for (row, day), event in zip(rows, self._shared_events(rows), strict=True):
+            if event is None:
                 probability = self.alone[columns.grade[row]]
                 claim = (levels.index[columns.level[row]], columns.effect[row] == "setback")
                 found.append((day, (probability, ((*claim, probability),))))
             else:
-                shared.setdefault(self._event(row), []).append((row, day))
+                shared.setdefault(event, []).append((row, day))
         for members in shared.values():
             found.append((min(day for _, day in members), self._claims(levels, members)))
         return found
@@ -151,6 +149,16 @@ class _Reader:
             self.remembered[what] = event_claims(*claims_of(reports))
         return self.remembered[what]
 
+    def _shared_events(self, rows: Sequence[tuple[int, int]]) -> list[str | None]:
+        """Each row's event (``events.event_key``) where another of the rows may report it
+        too, else None: the row is an event of its own."""
+        keys = [self._key(row) for row, _ in rows]
+        sizes = Counter(keys)
+        return [
+            self._event(row) if sizes[key] > 1 else None
+            for (row, _), key in zip(rows, keys, strict=True)
+        ]
+
     def _key(self, row: int) -> Key:
         """The record's event, or for a record without one, what it reports but its
         statement (the statement is read only where this key is shared)."""
@@ -172,12 +180,10 @@ class _Reader:
         records, but for event keys: an event that one row alone reports is named by its
         row, which tells events apart as well."""
         columns = self.columns
-        keys = [self._key(row) for row, _ in rows]
-        sizes = Counter(keys)
         return [
             Report(
                 record=columns.id[row],
-                event=self._event(row) if sizes[key] > 1 else f"row:{row}",
+                event=f"row:{row}" if event is None else event,
                 day=day,
                 level=levels.index[columns.level[row]],
                 setback=columns.effect[row] == "setback",
@@ -185,7 +191,7 @@ class _Reader:
                 source=columns.source_key[row],
                 support=self.supports[columns.grade[row]],
             )
-            for (row, day), key in zip(rows, keys, strict=True)
+            for (row, day), event in zip(rows, self._shared_events(rows), strict=True)
         ]
 
     def _event(self, row: int) -> str:
