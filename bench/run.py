@@ -27,7 +27,9 @@ Groups of rows (``--only``):
   evidence input), and a pymcdm WSM loop on the same matrix (when pymcdm is installed:
   ``pip install pymcdm``; run on a tenth of the samples, as it is linear in them);
 - ``cold_start``: ``renewal-score report`` on the default data against
-  ``import pydantic, pluggy, tabulate``, with bytecode caches in place.
+  ``import pydantic, pluggy, tabulate``, with bytecode caches in place; beside it the same
+  report with the fewest Monte Carlo draws (what the certainty figures cost) and the models
+  module alone validating one record (the least a report reading evidence must import).
 """
 
 from __future__ import annotations
@@ -207,6 +209,21 @@ JSON_FLOOR = (
     "import json, sys\nfor line in open(sys.argv[1], encoding='utf-8'):\n    json.loads(line)\n"
 )
 
+MODELS_ALONE = """
+import importlib.util, sys
+import pydantic, pluggy, tabulate
+spec = importlib.util.spec_from_file_location("models_alone", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+sys.modules["models_alone"] = module
+spec.loader.exec_module(module)
+module.Evidence.model_validate_json(
+    '{"id": "r1", "subject": "S", "criterion": "c", "date": "2025-06", "statement": "Said.",'
+    ' "level": "agreed", "kind": "declaratory", "source": {"title": "T"}, "grade": "B2"}'
+)
+"""
+"""The models module (standard library and pydantic only) defined outside its package, and
+one evidence record validated: what reading any evidence with the models costs at least."""
+
 NUMPY_FLOOR = """
 import sys
 import numpy as np
@@ -355,14 +372,52 @@ class Bench:
 
     def cold_start(self) -> dict[str, Any]:
         """New processes with the bytecode caches a user's install has, against the import
-        floor, three times as often as the other rows (they are short)."""
-        floor = [PYTHON, "-c", "import pydantic, pluggy, tabulate"]
-        floors, runs = [], []
+        floor, three times as often as the other rows (they are short). Beside ``report``:
+        the same with its Monte Carlo at the fewest draws allowed, to measure what the
+        certainty figures cost; and the project's models module loaded alone with one
+        record validated, the least any report that reads evidence must do."""
+        default_draws, fewest_draws = draws_allowed()
+        fewer_draws = self.folder / "fewest-draws.toml"
+        fewer_draws.write_text(f"draws = {fewest_draws}\n", encoding="utf-8")
+        commands = {
+            "floor": [PYTHON, "-c", "import pydantic, pluggy, tabulate"],
+            "models_alone": [PYTHON, "-c", MODELS_ALONE, str(models_file())],
+            "renewal_score": renewal_score("report"),
+            "fewest_draws": renewal_score("report", "--method", str(fewer_draws)),
+        }
+        runs: dict[str, list[Figure]] = {name: [] for name in commands}
         for _ in range(self.repeats * 3):
-            floors.append(run_once(floor, None, 0))
-            runs.append(run_once(renewal_score("report"), None, 0))
-        found, base = median(runs), median(floors)
-        return {"floor": base, "renewal_score": found, "ratio": found["seconds"] / base["seconds"]}
+            for name, command in commands.items():
+                runs[name].append(run_once(command, None, 0))
+        found = {name: median(figures) for name, figures in runs.items()}
+        base = found["floor"]["seconds"]
+        saved = found["renewal_score"]["seconds"] - found["fewest_draws"]["seconds"]
+        return {
+            **found,
+            "ratio": found["renewal_score"]["seconds"] / base,
+            "models_alone_ratio": found["models_alone"]["seconds"] / base,
+            "fewest_draws_ratio": found["fewest_draws"]["seconds"] / base,
+            # the draws removed are all but the fewest: scaled to all of them
+            "certainty_seconds": saved * default_draws / (default_draws - fewest_draws),
+        }
+
+
+def draws_allowed() -> tuple[int, int]:
+    """The method's default number of Monte Carlo draws, and the fewest it allows."""
+    from annotated_types import Ge
+
+    from renewal_score.method import MethodSettings
+
+    field = MethodSettings.model_fields["draws"]
+    return field.default, next(int(m.ge) for m in field.metadata if isinstance(m, Ge))
+
+
+def models_file() -> Path:
+    """``renewal_score/models.py`` of the installed package, found without importing it."""
+    spec = importlib.util.find_spec("renewal_score")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("renewal_score is not installed in this Python")
+    return Path(next(iter(spec.submodule_search_locations))) / "models.py"
 
 
 def machine() -> dict[str, Any]:

@@ -35,7 +35,11 @@ def test_the_quick_benchmark_runs_every_measurement(tmp_path: Path) -> None:
     assert sensitivity["ratio"] > 0
     assert sensitivity["ratio_to_evidence_floor"] > 0
     assert sensitivity["pymcdm"] is None or sensitivity["pymcdm"]["speedup"] > 0
-    assert figures["cold_start"]["ratio"] > 0
+    cold_start = figures["cold_start"]
+    for name in ("ratio", "models_alone_ratio", "fewest_draws_ratio"):
+        assert cold_start[name] > 0, name
+    assert cold_start["models_alone"]["mib"] > 0
+    assert isinstance(cold_start["certainty_seconds"], float)
 
 
 def test_groups_of_rows_can_be_run_alone(tmp_path: Path) -> None:
