@@ -7,7 +7,8 @@ same run, run for run. From the repository's root, in the project's virtualenv:
 
 Every figure is a whole process: the median wall time over repeated runs, each run of a
 command right after a run of its floor (so that both see the same load), with the peak
-resident memory of each. Two portfolios are written to a temporary folder:
+resident memory of each. The realistic rows are run round by round, and a file's floor is
+the median of all its runs in the group. Two portfolios are written to a temporary folder:
 
 - *realistic*: the project's own evidence (``renewal-score evidence --format jsonl``)
   repeated with new ids and event ids over 1,000 subjects, with the built-in criteria:
@@ -193,7 +194,11 @@ def row(
     for _ in range(repeats):
         floors.append(run_once(floor, None, 0))
         runs.append(run_once(ours, env, status))
-    found, base = median(runs), median(floors)
+    return against(median(runs), median(floors))
+
+
+def against(found: Figure, base: Figure) -> dict[str, Any]:
+    """A command's figures beside its floor's."""
     return {"floor": base, "renewal_score": found, "ratio": found["seconds"] / base["seconds"]}
 
 
@@ -318,9 +323,17 @@ class Bench:
             ),
             "report_one_invalid": (renewal_score("report", *bad_inputs, *as_of), invalid, 1),
         }
+        # Round by round, so that drift in the machine's load touches every row alike; the
+        # floor of a file is the median of all its runs (one command, one estimate).
+        floors: dict[Path, list[Figure]] = {path: [] for _, path, _ in commands.values()}
+        runs: dict[str, list[Figure]] = {name: [] for name in commands}
+        for _ in range(self.repeats):
+            for name, (command, path, status) in commands.items():
+                floors[path].append(run_once(json_floor(path), None, 0))
+                runs[name].append(run_once(command, None, status))
         rows = {
-            name: row(json_floor(path), command, self.repeats, status=status)
-            for name, (command, path, status) in commands.items()
+            name: against(median(runs[name]), median(floors[path]))
+            for name, (_, path, _) in commands.items()
         }
         size = evidence.stat().st_size
         return {"records": records, "bytes": size, **rows}
