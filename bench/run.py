@@ -428,11 +428,10 @@ def draws_allowed() -> tuple[int, int]:
 
 
 def models_file() -> Path:
-    """``renewal_score/models.py`` of the installed package, found without importing it."""
-    spec = importlib.util.find_spec("renewal_score")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("renewal_score is not installed in this Python")
-    return Path(next(iter(spec.submodule_search_locations))) / "models.py"
+    """The installed package's ``models.py`` (this process imports the package anyway)."""
+    from renewal_score import models
+
+    return Path(models.__file__)
 
 
 def machine() -> dict[str, Any]:
